@@ -1,0 +1,110 @@
+"""Configuration: defaults overridden by ``PORTAL_*`` environment variables.
+
+Every setting has one name; the environment variable is that name with the
+``PORTAL_`` prefix (``PORTAL_DATABASE_URL`` sets ``DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "PORTAL_"
+
+
+class ConfigError(RuntimeError):
+    """The portal cannot start with this configuration."""
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on", "evet"}
+
+
+def _as_int(value: str) -> int:
+    return int(value.strip())
+
+
+# name -> (default, converter for the environment's text)
+SETTINGS: dict[str, tuple[Any, Any]] = {
+    "SECRET_KEY": (None, str),
+    # "production" (secret key required), "demo" (a key is generated and kept
+    # under instance/) or "test".
+    "MODE": ("production", str),
+    "DATABASE_URL": (None, str),
+    "INSTANCE_PATH": (None, str),
+    "SESSION_LIFETIME_MINUTES": (30, _as_int),
+    # Where GİB's services answer; empty means the embedded simulator.
+    "GIB_URL": ("", str),
+    "GIB_CONNECT_TIMEOUT": (3, _as_int),
+    "GIB_READ_TIMEOUT": (15, _as_int),
+    # Card drivers offered on the forms: "Name=/path/lib.so;Name2=/path2.so".
+    "CARD_DRIVERS": ("SoftHSM=/usr/lib/softhsm/libsofthsm2.so;Akis=/usr/lib/libakisp11.so", str),
+    "SOFTHSM2_CONF": ("", str),
+    # PEM files of the CAs whose certificates may sign ("Kamu SM" in an office).
+    "TRUST_ANCHORS": ("", str),
+    "MAX_UPLOAD_MB": (512, _as_int),
+    "CANCELLATION_WINDOW_DAYS": (8, _as_int),
+    "SECURE_COOKIES": (False, _as_bool),
+}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return the portal's settings: defaults < environment < explicit overrides."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for name, (default, convert) in SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + name)
+        settings[name] = convert(raw) if raw not in (None, "") else default
+    settings.update(overrides or {})
+    return settings
+
+
+def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
+    """Fill the values that depend on others and refuse unsafe combinations."""
+    mode = settings["MODE"]
+    if mode not in {"production", "demo", "test"}:
+        raise ConfigError(f"PORTAL_MODE '{mode}' tanınmıyor: production, demo veya test olmalı.")
+    if not settings["SECRET_KEY"]:
+        if mode == "production":
+            raise ConfigError(
+                "PORTAL_SECRET_KEY tanımlı değil. Oturumların güvenliği için en az 32 karakterlik "
+                "gizli bir anahtar verin, örneğin: "
+                "export PORTAL_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        settings["SECRET_KEY"] = _instance_secret(instance_path) if mode == "demo" else "test-only"
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'ebelge.sqlite3'}"
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    settings["TESTING"] = mode == "test" or settings.get("TESTING", False)
+    settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    settings["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_LIFETIME_MINUTES"] * 60
+    settings["SESSION_COOKIE_HTTPONLY"] = True
+    settings["SESSION_COOKIE_SAMESITE"] = "Lax"
+    settings["SESSION_COOKIE_SECURE"] = settings["SECURE_COOKIES"]
+    settings["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session, which expires on its own
+    return settings
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A demo install keeps one generated key so that all workers share it."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def card_drivers(value: str) -> dict[str, str]:
+    """Parse ``Name=/path.so;Other=/other.so`` into an ordered mapping."""
+    drivers: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        name, _, path = item.partition("=")
+        if name.strip() and path.strip():
+            drivers[name.strip()] = path.strip()
+    return drivers

@@ -1,0 +1,49 @@
+"""The portal's HTMX rules in one place.
+
+A request gets the fragment only when htmx swaps part of a page: an HTMX
+request that is neither boosted (which wants the whole page) nor a history
+restore (htmx asks for the full page when its cache misses).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, make_response, render_template, request
+from flask_htmx import HTMX
+
+htmx = HTMX()
+
+
+def is_htmx() -> bool:
+    return bool(htmx)
+
+
+def is_partial() -> bool:
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
+    """Render ``page`` for a normal request and ``fragment`` for an HTMX swap."""
+    response = make_response(render_template(fragment if is_partial() else page, **context), status)
+    return response
+
+
+def redirect_for_htmx(location: str) -> Response:
+    """Send htmx to a new page (a plain 302 would be followed and swapped into the page)."""
+    response = make_response("", 204)
+    response.headers["HX-Redirect"] = location
+    return response
+
+
+def _add_vary(response: Response) -> Response:
+    # Any HTML response may differ by HX-Request: caches must keep them apart.
+    if response.mimetype == "text/html":
+        response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    htmx.init_app(app)
+    app.after_request(_add_vary)
+    app.jinja_env.globals["is_partial"] = is_partial
