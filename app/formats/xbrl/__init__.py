@@ -1,0 +1,1 @@
+"""XBRL-GL e-Defter documents: streaming writer (yevmiye, kebir) and the bounded yevmiye reader."""
