@@ -1,0 +1,57 @@
+"""Checking the signature on what taxpayers send: valid XAdES, chain to a trusted CA, signer = taxpayer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+
+from cryptography import x509
+from lxml import etree
+
+from app.gib.documents import DocumentError, parse_xml
+from app.gib.documents.common import UnparsableDocument
+from app.gib.simulator import refusals
+from app.gib.simulator.refusals import Refusal
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def read_document(signed_xml: bytes, reader: Callable[[etree._Element], T]) -> T:
+    """What `reader` finds in the document; a refusal (1140/1160) when it is not XML or not that document."""
+    try:
+        return reader(parse_xml(signed_xml))
+    except UnparsableDocument as exc:
+        raise Refusal(refusals.UNREADABLE_DOCUMENT, exc.detail) from exc
+    except DocumentError as exc:
+        raise Refusal(refusals.MALFORMED_DOCUMENT, exc.detail) from exc
+
+
+@dataclass(frozen=True)
+class Signer:
+    owner_id: str  # VKN/TCKN from the certificate
+    serial: str  # certificate serial number, for GİB's records
+
+
+class SignatureChecker:
+    """Verifies signed request documents against the configured trust anchors (app.signing's verifier)."""
+
+    def __init__(self, trust_anchors: tuple[x509.Certificate, ...]) -> None:
+        self.trust_anchors = list(trust_anchors)
+
+    def check(self, signed_xml: bytes, expected_owner_id: str) -> Signer:
+        """The signer when the signature is good and belongs to `expected_owner_id`; Refusal otherwise."""
+        if not self.trust_anchors:
+            raise Refusal(refusals.SIGNATURE_CHECK_UNAVAILABLE, "Simülatörde güvenilen kök sertifika tanımlı değil.")
+        from app.signing.verify import verify_signed_xml
+
+        result = verify_signed_xml(signed_xml, self.trust_anchors, expected_owner_id=expected_owner_id)
+        if not result.ok:
+            log.info("imza reddedildi: %s", result.code)
+            kind = refusals.SIGNER_NOT_AUTHORISED if "owner" in (result.code or "") else refusals.INVALID_SIGNATURE
+            raise Refusal(kind, result.message)
+        info = result.certificate_info
+        if info is None or not info.owner_id:
+            raise Refusal(refusals.SIGNER_ID_MISSING)
+        return Signer(owner_id=info.owner_id, serial=info.serial_number)
