@@ -138,8 +138,9 @@ def _ca_certificate(
         .issuer_name(issuer.certificate.subject if issuer else subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650 if issuer is None else 3000))
+        # Back-dated: the CA must have been valid when the demo's expired certificate was issued and used.
+        .not_valid_before(now - timedelta(days=5 * 365))
+        .not_valid_after(now + timedelta(days=15 * 365 if issuer is None else 10 * 365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None if issuer is None else 0), critical=True)
         .add_extension(
             x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True

@@ -6,16 +6,15 @@ Never raises for bad input: hostile or garbage XML gives ok=False with a Turkish
 from __future__ import annotations
 
 import logging
+from base64 import b64decode
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from cryptography.x509.verification import Criticality, ExtensionPolicy, Store
+from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 from lxml import etree
-from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
-from signxml.util import X509CertChainVerifier
-from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
+from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
+from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier, XAdESVerifyResult
 
 from . import certinfo
 from .certinfo import CertificateInfo
@@ -55,27 +54,17 @@ _EE_POLICY = ExtensionPolicy.permit_all().require_present(x509.KeyUsage, Critica
 _CA_POLICY = ExtensionPolicy.permit_all().require_present(x509.BasicConstraints, Criticality.AGNOSTIC, _require_ca)
 
 
-class _AnchorChainVerifier(X509CertChainVerifier):
-    """signxml's chain verifier with trust anchors given as certificates instead of a PEM file."""
-
-    def __init__(self, anchors: list[x509.Certificate], verification_time: datetime) -> None:
-        self._anchors = anchors
-        super().__init__(
-            ca_pem_file="(trust anchors)", verification_time=verification_time, ee_policy=_EE_POLICY, ca_policy=_CA_POLICY
-        )
-
-    @property
-    def store(self) -> Store:
-        return Store(self._anchors)
-
-
-class _AnchoredXAdESVerifier(XAdESVerifier):
-    def __init__(self, anchors: list[x509.Certificate]) -> None:
-        super().__init__()
-        self._anchors = anchors
-
-    def get_cert_chain_verifier(self, ca_pem_file: object, ee_policy: object, ca_policy: object) -> X509CertChainVerifier:
-        return _AnchorChainVerifier(self._anchors, self._get_cert_verification_time())
+def _chain_failure(
+    leaf: x509.Certificate, others: list[x509.Certificate], anchors: list[x509.Certificate], at: datetime
+) -> str | None:
+    """None when leaf chains to an anchor at `at` (through the other certificates of the signature), else a code."""
+    builder = PolicyBuilder().store(Store(anchors)).time(at).extension_policies(ee_policy=_EE_POLICY, ca_policy=_CA_POLICY)
+    try:
+        builder.build_client_verifier().verify(leaf, others)
+    except VerificationError as exc:
+        log.info("certificate chain rejected: %s", exc)
+        return "key_usage" if "key usage" in str(exc) else "certificate_untrusted"
+    return None
 
 
 def _parse(xml: bytes) -> etree._Element | None:
@@ -98,38 +87,20 @@ def _parse_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _signing_certificate(signature: etree._Element, signature_key: bytes | None) -> x509.Certificate | None:
-    """The X509Certificate in KeyInfo whose public key made the verified signature."""
+def _embedded_certificates(signature: etree._Element) -> list[x509.Certificate]:
+    certificates = []
     for element in signature.iterfind(f"{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate"):
         try:
-            cert = x509.load_der_x509_certificate(_b64(element.text or ""))
+            certificates.append(x509.load_der_x509_certificate(b64decode("".join((element.text or "").split()))))
         except ValueError:
             continue
-        if cert.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo) == signature_key:
-            return cert
-    return None
+    return certificates
 
 
-def _b64(text: str) -> bytes:
-    from base64 import b64decode
-
-    return b64decode("".join(text.split()))
-
-
-def _certificate_failure(exc: InvalidCertificate, signing_time: datetime) -> VerificationResult:
-    text = str(exc)
-    when = format_local_time(signing_time)
-    if "expired" in text:
-        return _fail("certificate_expired", f"imza zamanında ({when}) sertifikanın süresi dolmuştu.", at=signing_time)
-    if "not yet valid" in text:
-        return _fail("certificate_not_yet_valid", f"imza zamanında ({when}) sertifika henüz geçerli değildi.", at=signing_time)
-    if "key usage" in text.lower() or "keyusage" in text.lower():
-        return _fail("key_usage", "sertifika imza için kullanılamaz (Kullanım Amacı uygun değil).", at=signing_time)
-    return _fail(
-        "certificate_untrusted",
-        "sertifika güvenilen bir sertifika hizmet sağlayıcısı tarafından verilmemiş.",
-        at=signing_time,
-    )
+_REASONS = {
+    "certificate_untrusted": "sertifika güvenilen bir sertifika hizmet sağlayıcısı tarafından verilmemiş.",
+    "key_usage": "sertifika imza için kullanılamaz (Kullanım Amacı uygun değil).",
+}
 
 
 def verify_signed_xml(
@@ -162,41 +133,47 @@ def _verify(
         return _fail("no_signature", "belgede imza bulunamadı.")
     if signature.find(f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}Reference[@URI='']") is None:
         return _fail("not_enveloped", "imza belgenin tamamını kapsamıyor.")
-    signing_time = _parse_time(signature.findtext(f".//{{{XADES_NS}}}SigningTime"))
-    if signing_time is None:
-        return _fail("no_signing_time", "imzada imza zamanı (SigningTime) yok.")
-    if signing_time > now + ALLOWED_CLOCK_SKEW:
-        return _fail("signing_time_future", f"imza zamanı ({format_local_time(signing_time)}) ileri bir tarih.")
-    if not trust_anchors:
-        return _fail("certificate_untrusted", "güvenilen sertifika hizmet sağlayıcısı tanımlı değil.", at=signing_time)
+    certificates = _embedded_certificates(signature)
+    leaf = next((c for c in certificates if not certinfo.is_ca(c)), None)
+    if leaf is None:
+        return _fail("invalid_signature", "imzalayan sertifika imzada bulunamadı.")
 
-    config = XAdESSignatureConfiguration(expect_references=True, verification_time=signing_time)
+    # 1. Integrity first: the signature, every reference and the signed certificate digest. The moment given is
+    #    one where the certificate is valid, so that validity is judged below against the signed SigningTime.
+    config = XAdESSignatureConfiguration(expect_references=True, verification_time=leaf.not_valid_before_utc)
     try:
-        results = _AnchoredXAdESVerifier(trust_anchors).verify(root, expect_config=config)
-    except InvalidCertificate as exc:
-        return _certificate_failure(exc, signing_time)
+        results = XAdESVerifier().verify(root, x509_cert=leaf, expect_config=config)
     except (InvalidDigest, InvalidSignature):
-        return _fail("tampered", "belge imzalandıktan sonra değiştirilmiş.", at=signing_time)
+        return _fail("tampered", "belge imzalandıktan sonra değiştirilmiş.")
     except (InvalidInput, SignXMLException) as exc:
         log.info("signature structure rejected: %s", exc)
-        return _fail("invalid_signature", "imzanın yapısı hatalı.", at=signing_time)
+        return _fail("invalid_signature", "imzanın yapısı hatalı.")
+    signed_properties = next(r.signed_properties for r in results if isinstance(r, XAdESVerifyResult))
+    signing_time = _parse_time(signed_properties.findtext(f"{{{XADES_NS}}}SigningTime"))
+    if signing_time is None:
+        return _fail("no_signing_time", "imzada imza zamanı (SigningTime) yok.")
 
-    signed_properties = next(r for r in results if hasattr(r, "signed_properties"))
-    verified_time = _parse_time(signed_properties.signed_xml.findtext(f".//{{{XADES_NS}}}SigningTime"))
-    if verified_time != signing_time:
-        return _fail("invalid_signature", "imza zamanı imzalı bilgilerle uyuşmuyor.", at=signing_time)
-    cert = _signing_certificate(signature, results[0].signature_key)
-    if cert is None:
-        return _fail("invalid_signature", "imzalayan sertifika imzada bulunamadı.", at=signing_time)
-    info = certinfo.from_certificate(cert)
+    # 2. Trust, judged at the signing time (XAdES-BES carries no time-stamp).
+    info = certinfo.from_certificate(leaf)
+    if signing_time > now + ALLOWED_CLOCK_SKEW:
+        return _fail("signing_time_future", f"imza zamanı ({format_local_time(signing_time)}) ileri bir tarih.", info, signing_time)
     try:
-        certinfo.check_validity(cert, signing_time)
-        if expected_owner_id is not None:
-            certinfo.check_owner(cert, expected_owner_id)
+        certinfo.check_validity(leaf, signing_time)
     except SigningError as exc:
-        return VerificationResult(False, exc.code, f"İmza geçersiz: {exc.message}", info, signing_time)
-    if not certinfo.can_sign(cert):
-        return _fail("key_usage", "sertifika imza için kullanılamaz (Kullanım Amacı uygun değil).", info, signing_time)
+        when = format_local_time(signing_time)
+        reason = "sertifikanın süresi dolmuştu" if exc.code == "certificate_expired" else "sertifika henüz geçerli değildi"
+        return _fail(exc.code, f"imza zamanında ({when}) {reason}.", info, signing_time)
+    if not certinfo.can_sign(leaf):
+        return _fail("key_usage", _REASONS["key_usage"], info, signing_time)
+    others = [c for c in certificates if c is not leaf]
+    failure = _chain_failure(leaf, others, trust_anchors, signing_time) if trust_anchors else "certificate_untrusted"
+    if failure is not None:
+        return _fail(failure, _REASONS[failure], info, signing_time)
+    if expected_owner_id is not None:
+        try:
+            certinfo.check_owner(leaf, expected_owner_id)
+        except SigningError as exc:
+            return VerificationResult(False, exc.code, f"İmza geçersiz: {exc.message}", info, signing_time)
     message = (
         f"İmza geçerli: belge {info.owner_name} ({info.owner_id}) tarafından "
         f"{format_local_time(signing_time)} tarihinde imzalanmış."

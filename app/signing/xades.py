@@ -124,10 +124,7 @@ def _new_signature(parent: etree._Element) -> etree._Element:
 def _locate_placeholder(root: etree._Element, placeholder: str | None) -> etree._Element:
     """The ds:Signature element to fill (created inside the right parent when the document has none)."""
     if placeholder is not None:
-        found = root.xpath(placeholder, namespaces=NAMESPACES)
-        if not isinstance(found, list) or len(found) != 1 or not isinstance(found[0], etree._Element):
-            raise ValueError(f"İmza yeri belgede tek bir öğe olarak bulunamadı: {placeholder}")
-        target = found[0]
+        target = _find_one(root, placeholder)
         return target if target.tag == f"{{{DS_NS}}}Signature" else _new_signature(target)
     empty_signatures = [s for s in root.iter(f"{{{DS_NS}}}Signature") if len(s) == 0]
     if len(empty_signatures) == 1:
@@ -139,6 +136,19 @@ def _locate_placeholder(root: etree._Element, placeholder: str | None) -> etree.
         if len(content) == 0:
             return _new_signature(content)
     return _new_signature(root)
+
+
+def _find_one(root: etree._Element, placeholder: str) -> etree._Element:
+    """The element whose Id is `placeholder`, or else the one element the XPath `placeholder` selects."""
+    found = root.xpath("//*[@Id=$value]", value=placeholder)
+    if not found:
+        try:
+            found = root.xpath(placeholder, namespaces=NAMESPACES)
+        except etree.XPathError:
+            found = []
+    if not isinstance(found, list) or len(found) != 1 or not isinstance(found[0], etree._Element):
+        raise ValueError(f"İmza yeri belgede tek bir öğe olarak bulunamadı: {placeholder}")
+    return found[0]
 
 
 def _ubl_signature_id(root: etree._Element) -> str | None:
@@ -164,7 +174,8 @@ def sign_enveloped(
 ) -> bytes:
     """Sign the whole document (Reference URI="") with the act's token key; return the signed document's bytes.
 
-    placeholder: XPath (prefixes in NAMESPACES) of the ds:Signature to fill or of the element to put it in.
+    placeholder: Id of the ds:Signature to fill (or of the element to put it in), or an XPath (prefixes in
+    NAMESPACES) selecting one such element.
     Without it: the only empty ds:Signature, else an empty UBL-TR ext:ExtensionContent, else the root's end.
     signature_id: Id of ds:Signature; default the placeholder's own Id, UBL-TR's cac:Signature reference, or new.
     Keep the returned bytes as they are: re-serialising or pretty-printing breaks the signature.
