@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
@@ -33,9 +34,10 @@ Source = str | os.PathLike[str] | BinaryIO
 class BoundedStream:
     """A ``read(size)`` file object that serves pushed-back bytes first and counts all it hands out."""
 
-    def __init__(self, raw: BinaryIO, limit: int) -> None:
+    def __init__(self, raw: BinaryIO, limit: int, *, zip_member: bool = False) -> None:
         self._raw = raw
         self._limit = limit
+        self._zip_member = zip_member
         self._pending = b""
         self.bytes_read = 0
 
@@ -48,11 +50,20 @@ class BoundedStream:
             cut = len(self._pending) if size < 0 else size
             data, self._pending = self._pending[:cut], self._pending[cut:]
         else:
-            data = self._raw.read(size)
+            data = self._read_raw(size)
         self.bytes_read += len(data)
         if self.bytes_read > self._limit:
             raise too_big(self._limit)
         return data
+
+    def _read_raw(self, size: int) -> bytes:
+        if not self._zip_member:
+            return self._raw.read(size)
+        try:
+            return self._raw.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            # Found only while inflating: a damaged member or a wrong CRC.
+            raise YevmiyeReadError(Code.BAD_ZIP, "Zip dosyasının içi bozuk; dosya açılamadı.") from error
 
     def read_up_to(self, size: int) -> bytes:
         """Read until ``size`` bytes or the end: file objects may return less than asked."""
@@ -180,7 +191,7 @@ def open_xml_source(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> It
                 raise ValueError("a zip upload must be given as a seekable file")
             raw.seek(raw.tell() - len(magic))
             member, size = _open_zip_member(raw, max_bytes, stack)
-            stream = BoundedStream(member, max_bytes)
+            stream = BoundedStream(member, max_bytes, zip_member=True)
         else:
             stream.push_back(magic)
         head = stream.read_up_to(PROLOG_LIMIT)

@@ -234,11 +234,14 @@ def _berat_error() -> YevmiyeReadError:
 
 
 def _syntax_error(error: etree.XMLSyntaxError) -> YevmiyeReadError:
-    if "entity" in str(error.msg or "").lower():
+    # iterparse's exception may only say "no element found"; the first fatal entry of its log says why.
+    first = next(iter(error.error_log.filter_from_fatals()), None)
+    message, line = (first.message, first.line) if first is not None else (str(error.msg or ""), error.lineno)
+    if "entity" in message.lower():
         # An entity reference that no declaration allows (&xxe;): refused like a DOCTYPE.
         return YevmiyeReadError(Code.HOSTILE_XML, "Dosya tanımsız bir varlık (entity) başvurusu içeriyor; okunmadı.")
     return YevmiyeReadError(
-        Code.BROKEN_XML, f"Dosya bozuk ya da yarıda kesilmiş: XML yapısı {error.lineno}. satırda bozuluyor."
+        Code.BROKEN_XML, f"Dosya bozuk ya da yarıda kesilmiş: XML yapısı {line}. satırda bozuluyor."
     )
 
 
@@ -275,6 +278,7 @@ def read_yevmiye_summary(
     }
     with open_xml_source(source, max_bytes=max_bytes) as xml:
         _check_root_name(xml.root_name)
+        etree.clear_error_log()  # iterparse reports into this thread's shared log: drop older parses' entries
         events = etree.iterparse(xml.stream, events=("end",), tag=_WATCHED_TAGS, **PARSER_OPTIONS)
         try:
             for _, element in events:
