@@ -17,7 +17,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.update(config.finish(settings, instance_path))
 
-    from app import cli, db, errors, htmx, login, menu
+    from app import cards, cli, db, errors, htmx, login, menu
     from app.formatting import register_filters
     from flask_wtf.csrf import CSRFProtect
 
@@ -29,10 +29,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     menu.init_app(app)
     register_filters(app)
     cli.init_app(app)
+    cards.init_app(app)
 
     from app.blueprints.auth import bp as auth_bp
     from app.blueprints.home import bp as home_bp
+    from app.blueprints.iptal import bp as iptal_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(iptal_bp)
     return app

@@ -72,6 +72,11 @@ def format_timestamp(value: datetime | None) -> str:
     return value.astimezone(ISTANBUL).strftime("%d-%m-%Y %H:%M:%S")
 
 
+def format_certificate_time(value: datetime) -> str:
+    """19/12/2019 23:08, as the certificate confirmation screen shows validity."""
+    return value.astimezone(ISTANBUL).strftime("%d/%m/%Y %H:%M")
+
+
 def local_today() -> date:
     return datetime.now(ISTANBUL).date()
 
@@ -82,4 +87,5 @@ def register_filters(app) -> None:  # type: ignore[no-untyped-def]
         tutar_duz=format_plain_amount,
         tarih=format_date,
         zaman=format_timestamp,
+        sertifika_zamani=format_certificate_time,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, make_response, redirect, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -34,6 +34,13 @@ def redirect_for_htmx(location: str) -> Response:
     response = make_response("", 204)
     response.headers["HX-Redirect"] = location
     return response
+
+
+def see_other(location: str) -> Response:
+    """POST-redirect-GET: 303 for a normal form, HX-Redirect for an htmx form."""
+    if is_htmx():
+        return redirect_for_htmx(location)
+    return redirect(location, 303)
 
 
 def _add_vary(response: Response) -> Response:

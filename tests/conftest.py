@@ -11,12 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
-from app.db import Database, get_session
+from app.db import Database
 from app.migrate import upgrade
 from app.models import Taxpayer
+from app.signing.demo_pki import DemoPKI
 from tests import databases
 
-pytest_plugins = ["tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.pkcs11", "tests.fixtures.gib"]
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -38,22 +39,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         databases.drop_postgres_database(url)
 
 
-def make_test_app(database_url: str, instance_path: Path, **overrides: object) -> Flask:
-    settings = {"MODE": "test", "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance_path)}
+def make_test_app(database_url: str, instance_path: Path, pki: DemoPKI | None = None, **overrides: object) -> Flask:
+    # View tests post forms without tokens; test_csrf.py and the browser tests turn CSRF back on.
+    settings: dict[str, object] = {
+        "MODE": "test",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance_path),
+        "WTF_CSRF_ENABLED": False,
+    }
+    if pki is not None:
+        settings.update(SOFTHSM2_CONF=str(pki.softhsm_conf), TRUST_ANCHORS=str(pki.ca_cert_path))
     settings.update(overrides)
     return create_app(settings)
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """The portal whose every session joins one outer transaction, rolled back after the test."""
-    app = make_test_app(database_url, tmp_path / "instance")
+def app(database_url: str, tmp_path: Path, demo_pki: DemoPKI) -> Iterator[Flask]:
+    """The portal (demo tokens as its cards) whose sessions join one outer transaction, rolled back after the test."""
+    app = make_test_app(database_url, tmp_path / "instance", demo_pki)
     db: Database = app.extensions["ebelge.db"]
     connection = db.engine.connect()
     outer = connection.begin()
     db.sessions = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    with app.app_context():
-        yield app
+    # No app context stays pushed: each test request gets its own (and its own g and session).
+    yield app
     outer.rollback()
     connection.close()
     db.engine.dispose()
@@ -65,9 +74,11 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def db_session(app: Flask) -> Session:
-    """The same session the views use inside this app context."""
-    return get_session()
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session on the test's connection: it sees what the views commit, and they see its commits."""
+    session = app.extensions["ebelge.db"].sessions()
+    yield session
+    session.close()
 
 
 @pytest.fixture

@@ -1,0 +1,79 @@
+"""The İptal Portalı's lists, each scoped to the logged-in taxpayer and a date range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, select
+
+from app.formatting import ISTANBUL, local_today
+from app.models import CancellationRequest, CancellationStatus, Taxpayer
+from app.pagination import Page, paginate
+
+DEFAULT_DAYS = 10  # "Listede son 10 güne ait iptal talepleri listelenmiştir."
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date
+    end: date
+
+    @classmethod
+    def default(cls) -> "DateRange":
+        today = local_today()
+        return cls(today - timedelta(days=DEFAULT_DAYS), today)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """UTC instants of the Istanbul days [start, end]."""
+        return (
+            datetime.combine(self.start, time.min, ISTANBUL),
+            datetime.combine(self.end + timedelta(days=1), time.min, ISTANBUL),
+        )
+
+
+def _in_range(query: Select, period: DateRange) -> Select:
+    low, high = period.bounds()
+    return query.where(CancellationRequest.requested_at >= low, CancellationRequest.requested_at < high).order_by(
+        CancellationRequest.requested_at.desc(), CancellationRequest.id.desc()
+    )
+
+
+def requested_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[CancellationRequest]:
+    """İptal Edilmesini Talep Ettiğiniz Faturalar (every status but withdrawn)."""
+    query = select(CancellationRequest).where(
+        CancellationRequest.requester_taxpayer_id == taxpayer.id,
+        CancellationRequest.status != CancellationStatus.DELETED,
+    )
+    return paginate(_in_range(query, period), page)
+
+
+def incoming_for(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[CancellationRequest]:
+    """Gelen Fatura İptal Talepleri: pending requests this taxpayer must answer."""
+    query = select(CancellationRequest).where(
+        CancellationRequest.responder_identifier == taxpayer.identifier,
+        CancellationRequest.status == CancellationStatus.PENDING,
+    )
+    return paginate(_in_range(query, period), page)
+
+
+def cancelled_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[CancellationRequest]:
+    """İptal Ettiğiniz Faturalar: requests this taxpayer approved."""
+    query = select(CancellationRequest).where(
+        CancellationRequest.decided_by_taxpayer_id == taxpayer.id,
+        CancellationRequest.status == CancellationStatus.APPROVED,
+    )
+    return paginate(_in_range(query, period), page)
+
+
+def visible_request(taxpayer: Taxpayer, request_id: int) -> CancellationRequest | None:
+    """A request either party may see (download its signed documents); None for anyone else."""
+    from app.db import get_session
+
+    return get_session().scalar(
+        select(CancellationRequest).where(
+            CancellationRequest.id == request_id,
+            (CancellationRequest.requester_taxpayer_id == taxpayer.id)
+            | (CancellationRequest.responder_identifier == taxpayer.identifier),
+        )
+    )

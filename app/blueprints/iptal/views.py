@@ -1,0 +1,235 @@
+"""İptal Portalı pages. Views are thin: read the form, call an operation, render or redirect."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.iptal import bp, operations, queries
+from app.blueprints.iptal.rules import CancellationRefused
+from app.cards import card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
+from app.db import get_session
+from app.drafts import DraftExpired, make_draft, read_draft
+from app.formatting import AmountError, format_plain_amount, parse_amount
+from app.htmx import render, see_other
+from app.models import Invoice, PartyRole
+from app.signing.errors import SigningError
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every page of the portal needs a logged-in taxpayer."""
+
+
+def _card_context(driver: str | None = None, token: str | None = None) -> dict:
+    drivers = installed_drivers()
+    driver = driver or (drivers[0] if drivers else "")
+    tokens, token_error = tokens_for(driver) if driver else ([], None)
+    return {"drivers": drivers, "driver": driver, "tokens": tokens, "token_error": token_error, "chosen_token": token}
+
+
+@bp.get("/")
+def index() -> str:
+    """The portal's home with its two entry buttons."""
+    return render_template("iptal/index.html")
+
+
+# --- creating a request -------------------------------------------------------------------
+
+
+def _request_form(error: str | None = None, status: int = 200) -> Response:
+    form = request.form
+    return render(
+        "iptal/request.html",
+        "iptal/_request_form.html",
+        status=status,
+        error=error,
+        values=form,
+        **_card_context(form.get("surucu"), form.get("kart")),
+    )
+
+
+@bp.get("/talep")
+def request_form() -> Response:
+    """Fatura No, Ödenecek Tutar, İşlem Sahibi and the card."""
+    return _request_form()
+
+
+@bp.post("/talep")
+def request_confirm() -> Response:
+    """Check the invoice and the card, then show the certificate confirmation screen (SPEC A2)."""
+    form = request.form
+    try:
+        role = PartyRole(form.get("islem_sahibi", "SATICI"))
+        amount = parse_amount(form.get("tutar", ""))
+        invoice = operations.find_invoice_for_request(current_user, form.get("fatura_no", ""), amount, role)
+        card = card_choice_from(form)
+        certificate = certificate_for_confirmation(card, current_user.identifier)
+    except ValueError as exc:  # AmountError, an unknown role
+        return _request_form(str(exc) if isinstance(exc, AmountError) else "İşlem sahibini seçiniz.", 422)
+    except (CancellationRefused, SigningError) as exc:
+        return _request_form(exc.message, 422)
+    draft = make_draft("iptal-talebi", invoice_id=invoice.id, amount=str(amount), role=role.value,
+                       driver=card.driver, token=card.token_label)
+    return render("iptal/confirm_request.html", "iptal/_confirm_request.html", invoice=invoice, amount=amount,
+                  role=role, certificate=certificate, draft=draft, error=None)
+
+
+@bp.post("/talep/onayla")
+def request_sign() -> Response:
+    """"Onayla": sign the request with the card and store it."""
+    try:
+        draft = read_draft("iptal-talebi", request.form.get("taslak", ""))
+    except DraftExpired as exc:
+        flash(exc.message, "error")
+        return see_other(url_for("iptal.request_form"))
+    card = card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
+    plan = operations.RequestDraft(draft["invoice_id"], parse_amount(draft["amount"]), PartyRole(draft["role"]))
+    try:
+        cancellation, _created = operations.create_request(
+            current_user, plan, draft["submission_id"], card, request.form.get("sifre", "")
+        )
+    except (CancellationRefused, SigningError) as exc:
+        get_session().rollback()
+        invoice = get_session().get(Invoice, plan.invoice_id)
+        if invoice is None or invoice.party_role_of(current_user.identifier) is None:
+            abort(404)
+        return render("iptal/confirm_request.html", "iptal/_confirm_request.html", status=422, invoice=invoice,
+                      amount=plan.amount, role=plan.role, certificate=None, draft=request.form["taslak"],
+                      error=exc.message)
+    return see_other(url_for("iptal.request_done", talep=cancellation.id))
+
+
+@bp.get("/talep/sonuc")
+def request_done() -> str:
+    """The seed's success sentence for the request just created."""
+    cancellation = queries.visible_request(current_user, request.args.get("talep", 0, type=int))
+    if cancellation is None or cancellation.requester_taxpayer_id != current_user.id:
+        abort(404)
+    return render_template(
+        "iptal/request_done.html",
+        cancellation=cancellation,
+        amount_text=format_plain_amount(cancellation.amount),
+    )
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+LISTS = {
+    "talep-ettikleriniz": (queries.requested_by, "iptal/_requested_table.html"),
+    "gelen": (queries.incoming_for, "iptal/_incoming_table.html"),
+    "iptal-ettikleriniz": (queries.cancelled_by, "iptal/_cancelled_table.html"),
+}
+
+
+def _period() -> tuple[queries.DateRange, str | None]:
+    default = queries.DateRange.default()
+    try:
+        start = date.fromisoformat(request.args["baslangic"]) if request.args.get("baslangic") else default.start
+        end = date.fromisoformat(request.args["bitis"]) if request.args.get("bitis") else default.end
+    except ValueError:
+        return default, "Tarihler GG.AA.YYYY biçiminde olmalıdır; son 10 günün talepleri listelendi."
+    if start > end:
+        return default, "Başlangıç tarihi bitiş tarihinden sonra olamaz; son 10 günün talepleri listelendi."
+    return queries.DateRange(start, end), None
+
+
+@bp.get("/talepler")
+def lists() -> Response:
+    """Requests made, incoming requests to answer, and invoices cancelled — or one of them for htmx."""
+    period, period_error = _period()
+    only = request.args.get("liste")
+    if only in LISTS:
+        query, fragment = LISTS[only]
+        page = query(current_user, period, request.args.get("sayfa", 1, type=int))
+        return render(fragment, fragment, page=page, period=period)
+    pages = {name: query(current_user, period, 1) for name, (query, _) in LISTS.items()}
+    return render("iptal/lists.html", "iptal/_lists.html", pages=pages, period=period, period_error=period_error,
+                  **_card_context())
+
+
+def _selected_ids() -> list[int]:
+    return [int(value) for value in request.form.getlist("secim") if value.isdigit()]
+
+
+def _report(result: operations.BatchResult, done_message: str) -> None:
+    if result.done:
+        flash(done_message.format(count=len(result.done)), "success")
+    for message in result.skipped:
+        flash(message, "warning")
+
+
+@bp.post("/talepler/sil")
+def delete_selected() -> Response:
+    """"Seçilen Talepleri Sil"."""
+    ids = _selected_ids()
+    if not ids:
+        flash("Silmek istediğiniz talepleri seçiniz.", "warning")
+    else:
+        _report(operations.delete_requests(current_user, ids), "İşlem Başarılı: {count} talep silindi.")
+    return see_other(url_for("iptal.lists", **request.args))
+
+
+@bp.post("/gelen/karar")
+def decision_confirm() -> Response:
+    """"Fatura İptal Et" / "Talebi Reddet": show the chosen requests and the certificate to sign with."""
+    decision = request.form.get("karar")
+    ids = _selected_ids()
+    if decision not in operations.DECISIONS or not ids:
+        flash("Onaylamak veya reddetmek istediğiniz talepleri seçiniz.", "warning")
+        return see_other(url_for("iptal.lists"))
+    try:
+        card = card_choice_from(request.form)
+        certificate = certificate_for_confirmation(card, current_user.identifier)
+    except SigningError as exc:
+        flash(exc.message, "error")
+        return see_other(url_for("iptal.lists"))
+    chosen = [r for r in (queries.visible_request(current_user, i) for i in ids)
+              if r is not None and r.responder_identifier == current_user.identifier]
+    if not chosen:
+        abort(404)
+    draft = make_draft("iptal-karari", ids=[r.id for r in chosen], decision=decision, driver=card.driver,
+                       token=card.token_label)
+    return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", requests=chosen,
+                  decision=decision, certificate=certificate, draft=draft, error=None)
+
+
+@bp.post("/gelen/karar/onayla")
+def decision_sign() -> Response:
+    """Sign each chosen request's decision with one PIN entry."""
+    try:
+        draft = read_draft("iptal-karari", request.form.get("taslak", ""))
+    except DraftExpired as exc:
+        flash(exc.message, "error")
+        return see_other(url_for("iptal.lists"))
+    card = card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
+    try:
+        result = operations.decide_requests(current_user, draft["ids"], draft["decision"], card,
+                                            request.form.get("sifre", ""))
+    except (CancellationRefused, SigningError) as exc:
+        get_session().rollback()
+        chosen = [r for r in (queries.visible_request(current_user, i) for i in draft["ids"]) if r is not None]
+        return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", status=422, requests=chosen,
+                      decision=draft["decision"], certificate=None, draft=request.form["taslak"], error=exc.message)
+    verb = "iptal edildi" if draft["decision"] == "onay" else "reddedildi"
+    _report(result, "İşlem Başarılı: {count} talep " + verb + ".")
+    return see_other(url_for("iptal.lists"))
+
+
+# --- signed documents -----------------------------------------------------------------------
+
+
+@bp.get("/talep/<int:request_id>/<any(talep, karar):which>.xml")
+def signed_document(request_id: int, which: str) -> Response:
+    """The signed request or decision XML, for either party, to verify with xmlsec1."""
+    cancellation = queries.visible_request(current_user, request_id)
+    document = None if cancellation is None else (
+        cancellation.request_xml if which == "talep" else cancellation.decision_xml)
+    if document is None:
+        abort(404)
+    name = f"{cancellation.invoice.number}-iptal-{which}-{cancellation.id}.xml"
+    return Response(document, mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

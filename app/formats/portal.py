@@ -1,0 +1,90 @@
+"""The portal's own small documents that a card signs (GİB does not publish its format).
+
+GİB's guide says only that the invoice number and payable amount are signed; these documents
+carry those plus what makes each act unique and traceable. Decision note 0004 explains.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from lxml import etree
+
+NS = "urn:ebelge-portal:belge:1"
+
+
+def _document(root_name: str, fields: list[tuple[str, str]]) -> bytes:
+    root = etree.Element(f"{{{NS}}}{root_name}", nsmap={None: NS})
+    for name, value in fields:
+        etree.SubElement(root, f"{{{NS}}}{name}").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def login_document(challenge: str, moment: datetime) -> bytes:
+    """What a card signs to log in: the server's one-time challenge and the time."""
+    return _document("GirisTalebi", [("Challenge", challenge), ("Zaman", moment.isoformat())])
+
+
+def cancellation_request_document(
+    *,
+    submission_id: str,
+    invoice_number: str,
+    ettn: str,
+    amount: Decimal,
+    currency: str,
+    sender_identifier: str,
+    receiver_identifier: str,
+    requester_identifier: str,
+    requester_role: str,
+    moment: datetime,
+) -> bytes:
+    """An "iptal talebi": invoice number + payable amount, signed by one party of the invoice."""
+    return _document(
+        "FaturaIptalTalebi",
+        [
+            ("TalepNo", submission_id),
+            ("FaturaNo", invoice_number),
+            ("ETTN", ettn),
+            ("OdenecekTutar", f"{amount:.2f}"),
+            ("ParaBirimi", currency),
+            ("GonderenVknTckn", sender_identifier),
+            ("AlanVknTckn", receiver_identifier),
+            ("TalepEden", requester_identifier),
+            ("IslemSahibi", requester_role),
+            ("TalepZamani", moment.isoformat()),
+        ],
+    )
+
+
+def cancellation_decision_document(
+    *,
+    submission_id: str,
+    invoice_number: str,
+    ettn: str,
+    amount: Decimal,
+    decision: str,
+    decider_identifier: str,
+    moment: datetime,
+) -> bytes:
+    """The other party's answer to a request: ONAY (the invoice is cancelled) or RED."""
+    return _document(
+        "FaturaIptalKarari",
+        [
+            ("TalepNo", submission_id),
+            ("FaturaNo", invoice_number),
+            ("ETTN", ettn),
+            ("OdenecekTutar", f"{amount:.2f}"),
+            ("Karar", decision),
+            ("KararVeren", decider_identifier),
+            ("KararZamani", moment.isoformat()),
+        ],
+    )
+
+
+def field(document: bytes, name: str) -> str | None:
+    """Read one field back from a signed portal document (after its signature was verified)."""
+    from app.formats.safe_xml import parse_untrusted
+
+    root = parse_untrusted(document, max_bytes=1_000_000)
+    return root.findtext(f"{{{NS}}}{name}")
