@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from lxml import etree
+from signxml import XMLSigner, methods
 
 from app.formats.ubl.examples import DEMO_BUYER, DEMO_SELLER, example_invoice
 from app.formats.ubl.model import Party
@@ -57,6 +62,34 @@ def test_output_is_valid_ubl_tr_except_for_the_empty_signature(invoice: NewInvoi
     path, message = errors[0]
     assert path == PLACEHOLDER_PATH
     assert "Missing child element(s). Expected is ( {http://www.w3.org/2000/09/xmldsig#}SignedInfo )" in message
+
+
+def sign_with_software_key(data: bytes) -> etree._Element:
+    """Fill the placeholder the way app.signing does (signxml finds it by Id="placeholder")."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Demo Mali Mühür")])
+    now = datetime.now(timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(1).not_valid_before(now).not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    root = etree.fromstring(data)
+    root.find(".//ds:Signature", NSMAP).set("Id", "placeholder")
+    signer = XMLSigner(
+        method=methods.enveloped,
+        signature_algorithm="rsa-sha256",
+        digest_algorithm="sha256",
+        c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+    )
+    return signer.sign(root, key=key, cert=[certificate])
+
+
+def test_once_signed_in_place_the_invoice_is_fully_valid(invoice_schema: etree.XMLSchema) -> None:
+    signed = sign_with_software_key(build_invoice(example_invoice()))
+    assert schema_errors(invoice_schema, etree.tostring(signed)) == []
+    signatures = signed.findall(".//ds:Signature", NSMAP)
+    assert len(signatures) == 1 and signatures[0].getparent().tag.endswith("ExtensionContent")
+    assert read_invoice(etree.tostring(signed), today=TODAY).has_signature
 
 
 def test_a_real_mistake_is_caught_by_the_schema(invoice_schema: etree.XMLSchema) -> None:
