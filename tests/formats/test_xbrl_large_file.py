@@ -1,0 +1,86 @@
+"""A yevmiye of more than 200 MB is written and read (plain and zipped) in bounded memory.
+
+Each side runs in a child process whose peak RSS (ru_maxrss) is what the test measures, so the
+numbers are the reader's and the writer's, not pytest's.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.formats.xbrl.samples import SAMPLE_VKN, entries_for_size
+
+REPO = Path(__file__).resolve().parents[2]
+TARGET_BYTES = 210 * 1024 * 1024
+RSS_BOUND_MB = 150
+ENTRY_COUNT = entries_for_size(TARGET_BYTES)
+
+_WRITE = """
+import json, resource, sys
+from app.formats.xbrl.samples import sample_company, sample_document, sample_entries
+from app.formats.xbrl.writer import write_yevmiye
+document = sample_document()
+result = write_yevmiye(sys.argv[1], sample_company(), document, sample_entries(document, int(sys.argv[2])))
+print(json.dumps({"entries": result.entry_count, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+_READ = """
+import json, resource, sys
+from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary
+summary = read_yevmiye_summary(sys.argv[1], expected_owner_id=sys.argv[2])
+print(json.dumps({
+    "entries": summary.entry_count, "last_counter": summary.last_entry_counter,
+    "last_line": summary.last_line_number, "in_zip": summary.in_zip,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def run_child(script: str, *args: str) -> dict[str, object]:
+    completed = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+@pytest.fixture(scope="session")
+def large_yevmiye(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    path = tmp_path_factory.mktemp("large-yevmiye") / f"{SAMPLE_VKN}-202403-Y-000001.xml"
+    written = run_child(_WRITE, str(path), str(ENTRY_COUNT))
+    return path, written
+
+
+@pytest.mark.slow
+def test_writer_produces_a_file_over_200_mb_in_bounded_memory(large_yevmiye: tuple[Path, dict[str, object]]) -> None:
+    path, written = large_yevmiye
+    assert path.stat().st_size >= 200 * 1024 * 1024
+    assert written["entries"] == ENTRY_COUNT
+    assert float(written["rss_mb"]) < RSS_BOUND_MB  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_reader_reads_a_file_over_200_mb_in_bounded_memory(large_yevmiye: tuple[Path, dict[str, object]]) -> None:
+    path, _ = large_yevmiye
+    read = run_child(_READ, str(path), SAMPLE_VKN)
+    assert (read["entries"], read["last_counter"], read["last_line"]) == (ENTRY_COUNT, ENTRY_COUNT, str(3 * ENTRY_COUNT))
+    assert float(read["rss_mb"]) < RSS_BOUND_MB, f"peak RSS {read['rss_mb']:.0f} MB"  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_reader_streams_a_zipped_file_over_200_mb_in_bounded_memory(
+    large_yevmiye: tuple[Path, dict[str, object]]
+) -> None:
+    path, _ = large_yevmiye
+    archive_path = path.with_suffix(".zip")
+    with zipfile.ZipFile(archive_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.write(path, path.name)
+    read = run_child(_READ, str(archive_path), SAMPLE_VKN)
+    assert read["in_zip"] and read["last_counter"] == ENTRY_COUNT
+    assert float(read["rss_mb"]) < RSS_BOUND_MB, f"peak RSS {read['rss_mb']:.0f} MB"  # type: ignore[arg-type]
