@@ -48,17 +48,16 @@ def simulator_app_from_settings(settings: SimulatorSettings) -> Flask:
 
     engine = make_engine(settings.database_url)
     upgrade_to_head(engine)
-    if settings.seal is not None and settings.seal.softhsm_conf:
-        os.environ.setdefault("SOFTHSM2_CONF", settings.seal.softhsm_conf)
     app = Flask(__name__)
+    clock = SimulatorClock(settings.clock_offset_seconds)
     init_web(
         app,
         SimulatorState(
             settings=settings,
             engine=engine,
             sessions=make_session_factory(engine),
-            clock=SimulatorClock(settings.clock_offset_seconds),
-            checker=SignatureChecker(settings.trust_anchors),
+            clock=clock,
+            checker=SignatureChecker(settings.trust_anchors, clock),
             seal=GibSeal(settings.seal),
         ),
     )

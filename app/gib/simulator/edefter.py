@@ -98,7 +98,7 @@ def receive_berat(
         raise Refusal(refusals.TAXPAYER_NOT_FOUND, f"{info.identifier} numaralı mükellef GİB kayıtlarında yok.")
     _check_order(session, taxpayer, info, now)
     approval = ApprovedBerat(info=info, approved_at=now, approval_id=str(uuid.uuid4()), berat=signed_xml)
-    sealed = seal.seal(build_approved_berat(approval))
+    sealed = seal.seal(build_approved_berat(approval), at=now)
     berat = Berat(
         taxpayer_id=taxpayer.id,
         period=info.period,
