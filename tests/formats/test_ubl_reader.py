@@ -178,7 +178,9 @@ def test_bad_invoice_number_is_refused(number: str) -> None:
     assert "ABC2009123456789" in error.message or "bulunamadı" in error.message
 
 
-@pytest.mark.parametrize("ettn", ["not-a-uuid", "f47ac10bx58cc-4372-a567-0e02b2c3d479", "{f47ac10b-58cc-4372-a567-0e02b2c3d479}"])
+@pytest.mark.parametrize(
+    "ettn", ["not-a-uuid", "f47ac10bx58cc-4372-a567-0e02b2c3d479", "{f47ac10b-58cc-4372-a567-0e02b2c3d479}"]
+)
 def test_bad_ettn_is_refused(ettn: str) -> None:
     assert refusal(spoiled(set_text("cbc:UUID", ettn))).field == "ettn"
 
@@ -352,3 +354,12 @@ def test_envelope_with_several_invoices() -> None:
 def test_envelope_of_application_responses_and_empty_envelope_are_refused() -> None:
     assert "APPLICATIONRESPONSE" in refusal(envelope(element_type="APPLICATIONRESPONSE")).message
     assert refusal(envelope()).message == "Zarfın içinde fatura (Invoice) bulunamadı."
+
+
+def test_a_bad_invoice_in_an_envelope_is_named_by_its_position() -> None:
+    good = build_invoice(example_invoice(number="ANA2025000000001"))
+    bad = build_invoice(example_invoice(number="ANA2025000000002")).replace(b"ANA2025000000002", b"ANA25")
+    with pytest.raises(InvoiceFormatError) as refused:
+        read_invoices(envelope(good, bad), today=TODAY)
+    assert refused.value.field == "number"
+    assert refused.value.message.startswith("Zarftaki 2. fatura: Fatura numarası (cbc:ID) 'ANA25' geçersiz")

@@ -55,7 +55,9 @@ PLACEHOLDER_PATH = "/*/ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/d
     ],
     ids=["temel", "ticari-person-buyer", "person-seller"],
 )
-def test_output_is_valid_ubl_tr_except_for_the_empty_signature(invoice: NewInvoice, invoice_schema: etree.XMLSchema) -> None:
+def test_output_is_valid_ubl_tr_except_for_the_empty_signature(
+    invoice: NewInvoice, invoice_schema: etree.XMLSchema
+) -> None:
     """The only XSD complaint is the empty ds:Signature that signing fills in."""
     errors = schema_errors(invoice_schema, build_invoice(invoice))
     assert len(errors) == 1, errors
@@ -149,9 +151,8 @@ def test_signature_placeholder_is_where_signing_expects_it() -> None:
     assert [element.tag for element in contents] == [f"{{{NSMAP['ds']}}}Signature"]
     assert len(contents[0]) == 0
     assert contents[0].get("Id") == signature_id(invoice.number) == "Signature_ANA2025000000001"
-    assert root.findtext("cac:Signature/cac:DigitalSignatureAttachment/cac:ExternalReference/cbc:URI", namespaces=NSMAP) == (
-        "#Signature_ANA2025000000001"
-    )
+    uri = root.findtext("cac:Signature/cac:DigitalSignatureAttachment/cac:ExternalReference/cbc:URI", namespaces=NSMAP)
+    assert uri == "#Signature_ANA2025000000001"
     signer_id = root.find("cac:Signature/cbc:ID", NSMAP)
     assert (signer_id.text, signer_id.get("schemeID")) == (DEMO_SELLER.identifier, "VKN_TCKN")
 

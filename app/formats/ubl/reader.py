@@ -35,14 +35,17 @@ _OTHER_DOCUMENTS: Final = {
     "ApplicationResponse": "bir uygulama yanıtı (ApplicationResponse)",
     "DespatchAdvice": "bir e-İrsaliye (DespatchAdvice)",
     "ReceiptAdvice": "bir irsaliye yanıtı (ReceiptAdvice)",
-    "CreditNote": "bir müstahsil makbuzu / CreditNote",
+    "CreditNote": "bir e-Müstahsil Makbuzu (CreditNote)",
     "ProcessUserAccount": "bir kullanıcı açma belgesi",
     "CancelUserAccount": "bir kullanıcı kapatma belgesi",
 }
 
 
 class InvoiceFormatError(XmlInputError):
-    """The XML is safe but is not a usable UBL-TR invoice; ``field`` names the InvoiceData attribute."""
+    """The XML is safe but not a usable UBL-TR invoice.
+
+    ``field`` is the InvoiceData attribute at fault, or "root" (not an invoice) / "envelope" (GİB envelope).
+    """
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
@@ -63,8 +66,16 @@ def read_invoices(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_INVOICE_BYTES, today: date | None = None
 ) -> tuple[InvoiceData, ...]:
     """Read a bare Invoice (one result) or every invoice of a GİB envelope (SENDERENVELOPE/POSTBOX)."""
-    root = parse_untrusted(data, max_bytes=max_bytes)
-    return tuple(invoice_from_element(element, today=today) for element in _invoice_elements(root))
+    elements = _invoice_elements(parse_untrusted(data, max_bytes=max_bytes))
+    invoices = []
+    for position, element in enumerate(elements, start=1):
+        try:
+            invoices.append(invoice_from_element(element, today=today))
+        except InvoiceFormatError as error:
+            if len(elements) == 1:
+                raise
+            raise InvoiceFormatError(f"Zarftaki {position}. fatura: {error.message}", error.field) from None
+    return tuple(invoices)
 
 
 def invoice_from_element(root: etree._Element, *, today: date | None = None) -> InvoiceData:
@@ -99,7 +110,8 @@ def _invoice_elements(root: etree._Element) -> list[etree._Element]:
         element_type = (elements.findtext("ElementType") or "").strip()
         if element_type != "INVOICE":
             raise InvoiceFormatError(
-                f"Zarf fatura taşımıyor (ElementType: {element_type or 'boş'}); yalnızca fatura zarfları okunur.",
+                f"Zarf fatura taşımıyor (ElementType: {_short(element_type) or 'boş'}); "
+                "yalnızca fatura zarfları okunur.",
                 field="envelope",
             )
         invoices.extend(elements.iterfind("ElementList/inv:Invoice", NSMAP))
@@ -110,7 +122,7 @@ def _invoice_elements(root: etree._Element) -> list[etree._Element]:
 
 def _wrong_root(root: etree._Element) -> InvoiceFormatError:
     name = etree.QName(root).localname
-    what = _OTHER_DOCUMENTS.get(name, f"'{name}' kök öğeli bir belge")
+    what = _OTHER_DOCUMENTS.get(name, f"'{_short(name)}' kök öğeli bir belge")
     if name == "Invoice":
         what = "UBL ad alanında olmayan bir Invoice öğesi"
     return InvoiceFormatError(f"Bu dosya bir UBL-TR fatura değil; {what}.", field="root")
@@ -174,7 +186,8 @@ class _Fields:
         parsed = _parse(_TIME, value, time.fromisoformat)
         if parsed is None:
             raise InvoiceFormatError(
-                f"Fatura saati (cbc:IssueTime) '{_short(value)}' geçersiz; saat:dakika:saniye biçiminde olmalıdır (ör. 14:42:00).",
+                f"Fatura saati (cbc:IssueTime) '{_short(value)}' geçersiz; "
+                "saat:dakika:saniye biçiminde olmalıdır (ör. 14:42:00).",
                 field="issue_time",
             )
         return parsed.replace(tzinfo=None)
@@ -244,8 +257,8 @@ def _party_name(party: etree._Element) -> str:
     person = party.find("cac:Person", NSMAP)
     if person is None:
         return ""
-    parts = (_clean(person.findtext(f"cbc:{part}", namespaces=NSMAP)) for part in ("FirstName", "MiddleName", "FamilyName"))
-    return " ".join(part for part in parts if part)
+    parts = ("FirstName", "MiddleName", "FamilyName")
+    return " ".join(filter(None, (_clean(person.findtext(f"cbc:{part}", namespaces=NSMAP)) for part in parts)))
 
 
 def _parse(pattern: re.Pattern[str], value: str, parse: Callable[[str], _T]) -> _T | None:

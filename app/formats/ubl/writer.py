@@ -163,7 +163,7 @@ def _signature_reference(root: etree._Element, invoice: NewInvoice) -> None:
     signature = _add(root, "cac:Signature")
     _add(signature, "cbc:ID", invoice.seller.identifier, schemeID="VKN_TCKN")
     signatory = _add(signature, "cac:SignatoryParty")
-    _add(_add(signatory, "cac:PartyIdentification"), "cbc:ID", invoice.seller.identifier, schemeID=invoice.seller.scheme)
+    _identification(signatory, invoice.seller)
     _address(signatory, invoice.seller)
     reference = _add(_add(signature, "cac:DigitalSignatureAttachment"), "cac:ExternalReference")
     _add(reference, "cbc:URI", f"#{signature_id(invoice.number)}")
@@ -171,7 +171,7 @@ def _signature_reference(root: etree._Element, invoice: NewInvoice) -> None:
 
 def _party(parent: etree._Element, details: PartyDetails) -> None:
     party = _add(parent, "cac:Party")
-    _add(_add(party, "cac:PartyIdentification"), "cbc:ID", details.identifier, schemeID=details.scheme)
+    _identification(party, details)
     if details.scheme == "VKN":
         _add(_add(party, "cac:PartyName"), "cbc:Name", details.name)
     _address(party, details)
@@ -182,6 +182,10 @@ def _party(parent: etree._Element, details: PartyDetails) -> None:
         person = _add(party, "cac:Person")
         _add(person, "cbc:FirstName", first_names)
         _add(person, "cbc:FamilyName", family_name)
+
+
+def _identification(party: etree._Element, details: PartyDetails) -> None:
+    _add(_add(party, "cac:PartyIdentification"), "cbc:ID", details.identifier, schemeID=details.scheme)
 
 
 def _address(party: etree._Element, details: PartyDetails) -> None:
