@@ -23,10 +23,9 @@ def is_partial() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(page: str, fragment: str, status: int = 200, **context: Any) -> Response:
-    """Render ``page`` for a normal request and ``fragment`` for an HTMX swap."""
-    response = make_response(render_template(fragment if is_partial() else page, **context), status)
-    return response
+def render(page_template: str, fragment_template: str, status: int = 200, **context: Any) -> Response:
+    """Render the page for a normal request and the fragment for an HTMX swap."""
+    return make_response(render_template(fragment_template if is_partial() else page_template, **context), status)
 
 
 def redirect_for_htmx(location: str) -> Response:

@@ -13,7 +13,7 @@ from app.cards import card_choice_from, certificate_for_confirmation, installed_
 from app.db import get_session
 from app.drafts import DraftExpired, make_draft, read_draft
 from app.formatting import AmountError, format_plain_amount, parse_amount
-from app.htmx import render, see_other
+from app.htmx import is_partial, render, see_other
 from app.models import Invoice, PartyRole
 from app.signing.errors import SigningError
 
@@ -142,11 +142,11 @@ def lists() -> Response:
     """Requests made, incoming requests to answer, and invoices cancelled — or one of them for htmx."""
     period, period_error = _period()
     only = request.args.get("liste")
-    if only in LISTS:
+    number = request.args.get("sayfa", 1, type=int)
+    if only in LISTS and is_partial():
         query, fragment = LISTS[only]
-        page = query(current_user, period, request.args.get("sayfa", 1, type=int))
-        return render(fragment, fragment, page=page, period=period)
-    pages = {name: query(current_user, period, 1) for name, (query, _) in LISTS.items()}
+        return render(fragment, fragment, page=query(current_user, period, number), period=period)
+    pages = {name: query(current_user, period, number if name == only else 1) for name, (query, _) in LISTS.items()}
     return render("iptal/lists.html", "iptal/_lists.html", pages=pages, period=period, period_error=period_error,
                   **_card_context())
 
