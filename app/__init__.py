@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Blueprint, Flask
+
+
+# One blueprint per portal area, in menu order; an area whose package is not there is simply absent.
+AREAS = ("home", "auth", "iptal", "faturalar", "yonetim", "edefter")
+
+
+def installed_blueprints() -> list[Blueprint]:
+    blueprints = []
+    for area in AREAS:
+        module_name = f"app.blueprints.{area}"
+        if importlib.util.find_spec(module_name) is not None:
+            blueprints.append(importlib.import_module(module_name).bp)
+    return blueprints
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -31,11 +46,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     cards.init_app(app)
 
-    from app.blueprints.auth import bp as auth_bp
-    from app.blueprints.home import bp as home_bp
-    from app.blueprints.iptal import bp as iptal_bp
-
-    app.register_blueprint(home_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(iptal_bp)
+    for blueprint in installed_blueprints():
+        app.register_blueprint(blueprint)
     return app

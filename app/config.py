@@ -75,6 +75,11 @@ def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
                 "export PORTAL_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
             )
         settings["SECRET_KEY"] = _instance_secret(instance_path) if mode == "demo" else "test-only"
+    if mode == "demo":
+        # The demo command provisions the training room's cards and CA here (python -m app.signing.demo_pki).
+        demo_pki = instance_path / "demo-pki"
+        settings["SOFTHSM2_CONF"] = settings["SOFTHSM2_CONF"] or str(demo_pki / "softhsm2.conf")
+        settings["TRUST_ANCHORS"] = settings["TRUST_ANCHORS"] or str(demo_pki / "ca" / "root.pem")
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'ebelge.sqlite3'}"
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]

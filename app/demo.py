@@ -1,33 +1,82 @@
-"""Demo/training data: fictional taxpayers (and, as areas grow, their records).
+"""Demo/training data: the demo taxpayers (one SoftHSM card each) and invoices between them.
 
-Idempotent: running it again leaves existing rows alone.
+Idempotent: running it again adds only what is missing. Invoice dates are relative to today so
+that a class always has invoices inside and outside the 8-day cancellation window.
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+from decimal import Decimal
 from typing import Iterator
 
 from sqlalchemy import select
 
 from app.db import get_session
-from app.identifiers import make_tckn, make_vkn
-from app.models import Taxpayer
+from app.formatting import local_today
+from app.models import Invoice, Taxpayer
+from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS, GIB_VKN
 
-DEMO_TAXPAYERS: list[tuple[str, str]] = [
-    (make_vkn("123456789"), "ANADOLU DEMO GIDA SANAYİ VE TİCARET A.Ş."),
-    (make_vkn("987654321"), "EGE ÖRNEK TEKSTİL LİMİTED ŞİRKETİ"),
-    (make_tckn("120000001"), "AYŞE DEMİR"),
-    (make_vkn("555444333"), "ESKİ SERTİFİKA MAKİNE A.Ş."),
+ETTN_NAMESPACE = uuid.UUID("6f1c2c59-5a57-4d38-9a53-4f3c0a7de0b1")
+
+# (seller key, buyer key, number prefix, how many, first amount)
+INVOICE_SERIES = [
+    ("anadolu", "ege", "ANA", 10, Decimal("7840.80")),
+    ("ege", "anadolu", "EGE", 8, Decimal("1250.00")),
+    ("anadolu", "ayse", "ANA", 6, Decimal("480.50")),
+    ("marmara", "anadolu", "MAR", 6, Decimal("23600.00")),
+    ("karadeniz", "ege", "KAR", 4, Decimal("3120.75")),
 ]
+
+
+def demo_taxpayers() -> list[tuple[str, str, str]]:
+    """(key, VKN/TCKN, unvan) of every demo taxpayer but GİB itself."""
+    return [(t.key, t.owner_id, t.name) for t in DEFAULT_DEMO_TAXPAYERS if t.owner_id != GIB_VKN]
 
 
 def load_demo_data() -> Iterator[str]:
     session = get_session()
-    existing = set(session.scalars(select(Taxpayer.identifier)))
-    for identifier, unvan in DEMO_TAXPAYERS:
-        if identifier in existing:
-            continue
-        session.add(Taxpayer(identifier=identifier, unvan=unvan))
-        yield f"Mükellef eklendi: {identifier} {unvan}"
+    by_key: dict[str, Taxpayer] = {}
+    for key, identifier, name in demo_taxpayers():
+        taxpayer = session.scalar(select(Taxpayer).where(Taxpayer.identifier == identifier))
+        if taxpayer is None:
+            taxpayer = Taxpayer(identifier=identifier, unvan=name)
+            session.add(taxpayer)
+            yield f"Mükellef eklendi: {identifier} {name}"
+        by_key[key] = taxpayer
+    session.flush()
+    added = 0
+    for invoice in _demo_invoices(by_key):
+        if session.scalar(select(Invoice.id).where(Invoice.ettn == invoice.ettn)) is None:
+            session.add(invoice)
+            added += 1
     session.commit()
-    yield "Demo verileri hazır."
+    yield f"{added} demo fatura eklendi." if added else "Demo faturalar zaten yüklü."
+
+
+def _demo_invoices(by_key: dict[str, Taxpayer]) -> Iterator[Invoice]:
+    today = local_today()
+    sequence: dict[str, int] = {}
+    for seller_key, buyer_key, prefix, count, first_amount in INVOICE_SERIES:
+        seller, buyer = by_key[seller_key], by_key[buyer_key]
+        for index in range(count):
+            # Every third invoice is older than the window; every fifth is a commercial invoice.
+            days_ago = index * 2 if index % 3 else 10 + index
+            issued = today - timedelta(days=days_ago)
+            sequence[prefix] = sequence.get(prefix, 0) + 1
+            number = f"{prefix}{issued.year}{sequence[prefix]:09d}"
+            yield Invoice(
+                ettn=str(uuid.uuid5(ETTN_NAMESPACE, f"{seller.identifier}/{number}")),
+                number=number,
+                profile_id="TICARIFATURA" if index % 5 == 4 else "TEMELFATURA",
+                type_code="SATIS",
+                issue_date=issued,
+                sender_identifier=seller.identifier,
+                sender_name=seller.unvan,
+                receiver_identifier=buyer.identifier,
+                receiver_name=buyer.unvan,
+                payable_amount=first_amount + Decimal(index * 113) + Decimal("0.25") * index,
+                currency="TRY",
+                delivered_on=issued,
+            )

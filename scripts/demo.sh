@@ -13,6 +13,8 @@ PORT="${PORT:-8000}"
 FLASK=("$VENV/bin/flask" --app wsgi)
 mkdir -p "$PORTAL_INSTANCE_PATH"
 
+say "Demo sertifikaları ve SoftHSM kartları hazırlanıyor"
+"$VENV/bin/python" -m app.signing.demo_pki "$PORTAL_INSTANCE_PATH/demo-pki"
 say "Veritabanı şeması güncelleniyor"
 "${FLASK[@]}" db upgrade
 say "Demo verileri yükleniyor"
