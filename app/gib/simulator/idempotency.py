@@ -67,12 +67,14 @@ def state_changing(view: Callable[..., Response]) -> Callable[..., Response]:
                     )
                 )
             session.commit()
-        except IntegrityError as exc:
-            # Another request with the same key, or the same change, committed first.
+        except (IntegrityError, Refusal) as exc:
+            # A request with the same key may have committed meanwhile: its answer is this one's too.
             session.rollback()
             stored = session.get(IdempotentResponse, key) if key else None
             if stored is not None:
                 return _replay(stored, fingerprint)
+            if isinstance(exc, Refusal):
+                raise
             raise Refusal(refusals.CONCURRENT_DUPLICATE) from exc
         return response
 
