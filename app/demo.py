@@ -61,8 +61,9 @@ def _demo_invoices(by_key: dict[str, Taxpayer]) -> Iterator[Invoice]:
     for seller_key, buyer_key, prefix, count, first_amount in INVOICE_SERIES:
         seller, buyer = by_key[seller_key], by_key[buyer_key]
         for index in range(count):
-            # Every third invoice is older than the window; every fifth is a commercial invoice.
-            days_ago = index * 2 if index % 3 else 10 + index
+            # The first of a series is today's (the seed's 7.840,80 for anadolu → ege); every third is
+            # older than the window; every fifth is a commercial invoice.
+            days_ago = 10 + index if index % 3 == 2 else index * 2
             issued = today - timedelta(days=days_ago)
             sequence[prefix] = sequence.get(prefix, 0) + 1
             number = f"{prefix}{issued.year}{sequence[prefix]:09d}"
