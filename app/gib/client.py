@@ -1,7 +1,8 @@
 """The portal's only way to GİB: a small HTTP client with timeouts, safe retries and plain errors.
 
 - GET calls are retried a few times on connection failures and 502/503/504 (not after a read
-  timeout); POST/PUT never are.
+  timeout). POST/PUT are retried only when the connection could not even be made (nothing reached
+  GİB); once sent they are never repeated by the client.
 - Every state-changing call carries an `Idempotency-Key`. Pass the id of the portal's own "pending"
   record, so that sending the same act again (after a timeout, a crash, a double click) is applied
   once at GİB and answered with the first result.
