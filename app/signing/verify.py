@@ -13,13 +13,15 @@ from datetime import datetime, timedelta, timezone
 from cryptography import x509
 from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 from lxml import etree
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from signxml import DigestAlgorithm, VerifyResult
 from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier, XAdESVerifyResult
 
 from . import certinfo
 from .certinfo import CertificateInfo
 from .errors import SigningError, format_local_time
-from .xades import DS_NS, XADES_NS, safe_parser
+from .placement import DS_NS, XADES_NS, c14n_without_signature, safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,40 @@ def _chain_failure(
         log.info("certificate chain rejected: %s", exc)
         return "key_usage" if "key usage" in str(exc) else "certificate_untrusted"
     return None
+
+
+_WHOLE_DOCUMENT_TRANSFORMS = (
+    ["http://www.w3.org/2000/09/xmldsig#enveloped-signature"],
+    ["http://www.w3.org/2000/09/xmldsig#enveloped-signature", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"],
+)
+
+
+class _WholeDocumentVerifier(XAdESVerifier):
+    """signxml's verifier, except that Reference URI="" covers the whole document as XML-DSig says.
+
+    signxml canonicalises only the root element, so a processing instruction before it (GİB's samples carry
+    <?xml-stylesheet?>) made it reject signatures that xmlsec1 and Java verifiers accept.
+    """
+
+    def __init__(self, tree: etree._ElementTree, signature: etree._Element) -> None:
+        super().__init__()
+        self._tree = tree
+        self._signature = signature
+
+    def _verify_reference(self, reference, index, root, uri_resolver, c14n_algorithm, signature, signature_key_used):  # type: ignore[no-untyped-def]
+        transforms = [t.get("Algorithm") for t in reference.iterfind(f"{{{DS_NS}}}Transforms/{{{DS_NS}}}Transform")]
+        if reference.get("URI") != "" or transforms not in _WHOLE_DOCUMENT_TRANSFORMS:
+            return super()._verify_reference(
+                reference, index, root, uri_resolver, c14n_algorithm, signature, signature_key_used
+            )
+        digest_alg = DigestAlgorithm(self._find(reference, "DigestMethod").get("Algorithm"))
+        self.check_digest_alg_expected(digest_alg)
+        payload = c14n_without_signature(self._tree, self._signature)
+        if b64decode(self._find(reference, "DigestValue").text or "") != self._get_digest(payload, digest_alg):
+            raise InvalidDigest(f"Digest mismatch for reference {index} (whole document)")
+        key = signature_key_used
+        key_pem = key if isinstance(key, bytes) else key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+        return VerifyResult(payload, self._fromstring(payload), signature, signature_key=key_pem)
 
 
 def _parse(xml: bytes) -> etree._Element | None:
@@ -142,7 +178,7 @@ def _verify(
     #    one where the certificate is valid, so that validity is judged below against the signed SigningTime.
     config = XAdESSignatureConfiguration(expect_references=True, verification_time=leaf.not_valid_before_utc)
     try:
-        results = XAdESVerifier().verify(root, x509_cert=leaf, expect_config=config)
+        results = _WholeDocumentVerifier(root.getroottree(), signature).verify(root, x509_cert=leaf, expect_config=config)
     except (InvalidDigest, InvalidSignature):
         return _fail("tampered", "belge imzalandıktan sonra değiştirilmiş.")
     except (InvalidInput, SignXMLException) as exc:

@@ -133,3 +133,18 @@ def test_caller_element_is_not_changed(demo_pki, invoice):
 
     assert etree.tostring(element) == before
 
+
+
+def test_processing_instructions_and_comments_around_the_root_survive_and_verify(demo_pki, tmp_path):
+    document = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href="general.xslt"?>\n'
+        b"<!-- fatura -->\n<Talep>\n\t<No>1</No><!-- ic yorum -->\n\t<Imza/>\n</Talep>\n"
+    )
+    signed = sign_once(demo_pki, demo_pki.token("ege"), document, placeholder="/Talep/Imza")
+
+    assert b"<?xml-stylesheet" in signed and b"<!-- ic yorum -->" in signed
+    assert verify_signed_xml(signed, demo_pki.trust_anchors()).ok
+    assert xmlsec1_verify(signed, demo_pki.ca_cert_path, tmp_path).returncode == 0
+    changed_stylesheet = signed.replace(b'href="general.xslt"', b'href="other.xslt"')
+    assert verify_signed_xml(changed_stylesheet, demo_pki.trust_anchors()).code == "tampered"
+    assert xmlsec1_verify(changed_stylesheet, demo_pki.ca_cert_path, tmp_path).returncode != 0
