@@ -42,6 +42,21 @@ print(json.dumps({
 """
 
 
+_WRITE_ONE_HUGE_MADDE = """
+import sys
+from decimal import Decimal
+from app.formats.xbrl.model import EntryLine, JournalEntry
+from app.formats.xbrl.samples import sample_company, sample_document
+from app.formats.xbrl.writer import write_yevmiye
+count = int(sys.argv[2])
+lines = tuple(EntryLine("120", "ALICILAR", Decimal("1.00"), "D", f"120.{i:06d}", "Müşteri") for i in range(count))
+lines += (EntryLine("600", "YURT İÇİ SATIŞLAR", Decimal(count), "C"),)
+document = sample_document()
+write_yevmiye(sys.argv[1], sample_company(), document, [JournalEntry(1, document.period_start, "Muhasebe", "Kapanış", lines)])
+print("{}")
+"""
+
+
 def run_child(script: str, *args: str) -> dict[str, object]:
     completed = subprocess.run(
         [sys.executable, "-c", script, *args], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
@@ -84,3 +99,13 @@ def test_reader_streams_a_zipped_file_over_200_mb_in_bounded_memory(
     read = run_child(_READ, str(archive_path), SAMPLE_VKN)
     assert read["in_zip"] and read["last_counter"] == ENTRY_COUNT
     assert float(read["rss_mb"]) < RSS_BOUND_MB, f"peak RSS {read['rss_mb']:.0f} MB"  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_one_madde_of_40_000_lines_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Kept whole, this 40 MB madde costs ~280 MB of tree; the reader drops each line after the next."""
+    path = tmp_path / "kapanis.xml"
+    run_child(_WRITE_ONE_HUGE_MADDE, str(path), "40000")
+    read = run_child(_READ, str(path), SAMPLE_VKN)
+    assert (read["entries"], read["last_line"]) == (1, "40001")
+    assert float(read["rss_mb"]) < 100, f"peak RSS {read['rss_mb']:.0f} MB"  # type: ignore[arg-type]

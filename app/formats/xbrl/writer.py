@@ -7,7 +7,7 @@ schematron compares text (amounts ``100.00``, dates ``YYYY-MM-DD``, ``decimals="
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -78,7 +78,7 @@ class _FactWriter:
         with self._xf.element(tag, self._count):
             self._xf.write(str(value))
 
-    def group(self, tag: str) -> object:
+    def group(self, tag: str) -> AbstractContextManager[object]:
         """A tuple (XBRL's word): an element holding facts, with no context of its own."""
         return self._xf.element(tag)
 
