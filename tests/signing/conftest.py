@@ -9,7 +9,6 @@ import pytest
 
 from app.signing.demo_pki import DemoPKI, DemoToken
 from app.signing.act import signing_act
-from tests.fixtures.pkcs11 import demo_pki  # noqa: F401 - until the root conftest lists tests.fixtures.pkcs11
 
 DATA = Path(__file__).parent / "data"
 
