@@ -17,9 +17,10 @@ import io
 import logging
 import uuid
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Literal, TypeVar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -28,9 +29,23 @@ from urllib3.util.retry import Retry
 from app.gib.errors import GibBadResponse, GibError, GibRejected, GibTimeout, GibUnavailable
 
 __all__ = [
-    "BeratApproval", "ClockReading", "EFaturaApplication", "GibBadResponse", "GibClient", "GibError",
-    "GibRejected", "GibTime", "GibTimeout", "GibUnavailable", "Label", "LabelRequestStatus", "PeriodBerats",
-    "RegisteredUser", "SeedAlias", "Taxpayer", "UserListFile",
+    "BeratApproval",
+    "ClockReading",
+    "EFaturaApplication",
+    "GibBadResponse",
+    "GibClient",
+    "GibError",
+    "GibRejected",
+    "GibTime",
+    "GibTimeout",
+    "GibUnavailable",
+    "Label",
+    "LabelRequestStatus",
+    "PeriodBerats",
+    "RegisteredUser",
+    "SeedAlias",
+    "Taxpayer",
+    "UserListFile",
 ]
 
 log = logging.getLogger(__name__)
@@ -47,6 +62,7 @@ _NOT_A_REGISTERED_USER = "2201"
 
 
 # ---- what GİB answers ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class GibTime:
@@ -178,6 +194,7 @@ class SeedAlias:
 
 # ---- the client ---------------------------------------------------------------------------------
 
+
 class GibClient:
     def __init__(
         self,
@@ -216,9 +233,9 @@ class GibClient:
 
     def clock_reading(self) -> ClockReading:
         """GİB's time next to this host's, taken around the call (half the round trip is allowed for)."""
-        sent = datetime.now(timezone.utc)
+        sent = datetime.now(UTC)
         gib_time = self.time().now
-        received = datetime.now(timezone.utc)
+        received = datetime.now(UTC)
         return ClockReading(gib_time=gib_time, local_time=sent + (received - sent) / 2)
 
     # -- registry and e-Fatura application
@@ -252,7 +269,9 @@ class GibClient:
         )
         return None if payload is None else _read(lambda: _application(payload))
 
-    def submit_efatura_application(self, signed_xml: bytes, *, idempotency_key: str | None = None) -> EFaturaApplication:
+    def submit_efatura_application(
+        self, signed_xml: bytes, *, idempotency_key: str | None = None
+    ) -> EFaturaApplication:
         payload = self._send("POST", "/api/v1/efatura-applications", idempotency_key, xml_body=signed_xml)
         return _read(lambda: _application(payload))
 
@@ -378,6 +397,7 @@ class GibClient:
 
 
 # ---- reading GİB's JSON into the dataclasses --------------------------------------------------------
+
 
 def _read(build: Callable[[], T]) -> T:
     """Build a result; a missing or mistyped field means GİB's answer is not what was agreed."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from lxml import etree
 
@@ -17,7 +17,9 @@ PK = LabelSpec("Invoice", "PK", "urn:mail:defaultpk@anadolutekstil.com.tr")
 IRSALIYE_PK = LabelSpec("DespatchAdvice", "PK", "urn:mail:irsaliyepk@anadolutekstil.com.tr")
 
 
-def application(identifier: str = ANADOLU_VKN, title: str = ANADOLU_TITLE, method: str = "Özel Entegrasyon") -> etree._Element:
+def application(
+    identifier: str = ANADOLU_VKN, title: str = ANADOLU_TITLE, method: str = "Özel Entegrasyon"
+) -> etree._Element:
     return build_efatura_application(
         EFaturaApplicationForm(
             identifier=identifier,
@@ -26,7 +28,7 @@ def application(identifier: str = ANADOLU_VKN, title: str = ANADOLU_TITLE, metho
             address="Sanayi Cad. No: 1 Bornova / İzmir",
             email="muhasebe@anadolutekstil.com.tr",
             phone="0232 000 00 00",
-            applied_at=datetime.now(timezone.utc),
+            applied_at=datetime.now(UTC),
             method=method,
         )
     )
@@ -39,7 +41,7 @@ def label_request(
         identifier=identifier,
         title=ANADOLU_TITLE,
         labels=labels or (GB, PK),
-        created_at=datetime.now(timezone.utc),
+        created_at=datetime.now(UTC),
         activation_date=activation_date,
     )
     return build_user_account_request(request, action)  # type: ignore[arg-type]

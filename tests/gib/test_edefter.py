@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -53,10 +53,22 @@ def test_sealed_berat_verifies_with_xmlsec1(gib: GibClient, demo_pki: DemoPKI, t
 
     def xmlsec1(document: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["xmlsec1", "--verify", "--enabled-key-data", "x509", "--trusted-pem", str(demo_pki.ca_cert_path),
-             "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
-             "--id-attr:Id", "http://www.w3.org/2000/09/xmldsig#:KeyInfo", str(document)],
-            capture_output=True, text=True, check=False,
+            [
+                "xmlsec1",
+                "--verify",
+                "--enabled-key-data",
+                "x509",
+                "--trusted-pem",
+                str(demo_pki.ca_cert_path),
+                "--id-attr:Id",
+                "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+                "--id-attr:Id",
+                "http://www.w3.org/2000/09/xmldsig#:KeyInfo",
+                str(document),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
     assert xmlsec1(path).returncode == 0, xmlsec1(path).stderr
@@ -140,7 +152,7 @@ def test_period_before_the_first_one_is_refused(gib: GibClient, demo_pki: DemoPK
 
 
 def test_current_month_cannot_be_sent_before_it_ends(gib: GibClient, demo_pki: DemoPKI) -> None:
-    this_month = datetime.now(timezone.utc).strftime("%Y-%m")
+    this_month = datetime.now(UTC).strftime("%Y-%m")
 
     with pytest.raises(GibRejected) as refused:
         send(gib, demo_pki, this_month, "YB")

@@ -34,7 +34,9 @@ def test_second_application_is_refused(gib_simulator_pki: RunningSimulator, demo
     assert "zaten var" in refused.value.text
 
 
-def test_application_signed_by_another_taxpayer_is_refused(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
+def test_application_signed_by_another_taxpayer_is_refused(
+    gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI
+) -> None:
     with pytest.raises(GibRejected) as refused:
         gib_simulator_pki.client.submit_efatura_application(sign_as(demo_pki, "ege", application()))
 
@@ -64,7 +66,9 @@ def test_unsigned_application_is_refused(gib_simulator_pki: RunningSimulator) ->
     assert refused.value.code == "1177"
 
 
-def test_other_method_than_private_integration_is_refused(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
+def test_other_method_than_private_integration_is_refused(
+    gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI
+) -> None:
     signed = sign_as(demo_pki, "anadolu", application(method="GİB Portal"))
 
     with pytest.raises(GibRejected) as refused:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.gib.client import GibClient, GibRejected, SeedAlias
+from app.gib.documents.user_account import LabelSpec
 from app.signing.demo_pki import DemoPKI
 from tests.fixtures.gib import RunningSimulator, gib_seal_settings, sign_as
 from tests.gib.documents import ANADOLU_TITLE, ANADOLU_VKN, GB, IRSALIYE_PK, PK, application, label_request
-from app.gib.documents.user_account import LabelSpec
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 
@@ -107,7 +107,9 @@ def test_same_vkn_and_alias_cannot_be_registered_twice(gib_simulator_pki: Runnin
     assert user is not None and len(user.aliases) == 1
 
 
-def test_an_invoice_alias_may_also_serve_despatch_advices(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
+def test_an_invoice_alias_may_also_serve_despatch_advices(
+    gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI
+) -> None:
     client = applied(gib_simulator_pki.client, demo_pki)
     open_signed(client, demo_pki, PK)
 
@@ -137,7 +139,9 @@ def test_reserved_and_malformed_aliases_are_refused(
     assert refused.value.code == code
 
 
-def test_activation_signed_by_another_taxpayer_is_refused(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
+def test_activation_signed_by_another_taxpayer_is_refused(
+    gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI
+) -> None:
     client = applied(gib_simulator_pki.client, demo_pki)
 
     with pytest.raises(GibRejected) as refused:
@@ -146,7 +150,9 @@ def test_activation_signed_by_another_taxpayer_is_refused(gib_simulator_pki: Run
     assert refused.value.code == "1176"
 
 
-def test_closing_document_sent_to_the_opening_address_is_refused(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
+def test_closing_document_sent_to_the_opening_address_is_refused(
+    gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI
+) -> None:
     client = applied(gib_simulator_pki.client, demo_pki)
 
     with pytest.raises(GibRejected) as refused:
@@ -214,7 +220,9 @@ def test_gib_portal_labels_close_on_activation_but_other_integrators_stay(
     assert user is not None
     assert {label.alias for label in user.active_aliases("PK")} == {PK.alias, other_pk.alias}
     with pytest.raises(GibRejected) as not_ours:
-        client.close_labels(sign_as(demo_pki, "anadolu", label_request(LabelSpec("Invoice", "PK", other_pk.alias), action="close")))
+        client.close_labels(
+            sign_as(demo_pki, "anadolu", label_request(LabelSpec("Invoice", "PK", other_pk.alias), action="close"))
+        )
     assert not_ours.value.code == "2107" and "başka bir entegratör" in not_ours.value.text
 
 
@@ -233,3 +241,15 @@ def test_despatch_labels_are_closed_before_the_last_invoice_label(
     assert refused.value.code == "2107" and "e-İrsaliye" in refused.value.text
     user = client.registered_user(ANADOLU_VKN)
     assert user is not None and not any(label.active for label in user.aliases)
+
+
+def test_closing_one_of_several_despatch_labels_is_allowed(
+    gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI
+) -> None:
+    client = applied(gib_simulator_pki.client, demo_pki)
+    second = LabelSpec("DespatchAdvice", "PK", "urn:mail:depo@anadolutekstil.com.tr")
+    open_signed(client, demo_pki, IRSALIYE_PK, second)
+
+    closed = client.close_labels(sign_as(demo_pki, "anadolu", label_request(second, action="close")))
+
+    assert closed.status == "Hizmet Kapatılmıştır"

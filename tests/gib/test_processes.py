@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -71,7 +71,18 @@ def processes(tmp_path: Path) -> Iterator[Processes]:
 
 
 def run_module(processes: Processes, port: int, data: Path, *extra: str) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "app.gib.simulator", "--host", "127.0.0.1", "--port", str(port), "--data", str(data), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "app.gib.simulator",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--data",
+        str(data),
+        *extra,
+    ]
     return processes.start(command)
 
 

@@ -53,7 +53,9 @@ def postgres_url() -> str:
 
 
 def test_simulator_works_on_postgresql(gib_simulator_factory, demo_pki: DemoPKI, postgres_url: str) -> None:
-    client = gib_simulator_factory(postgres_url, trust_anchors=demo_pki.trust_anchors(), seal=gib_seal_settings(demo_pki)).client
+    client = gib_simulator_factory(
+        postgres_url, trust_anchors=demo_pki.trust_anchors(), seal=gib_seal_settings(demo_pki)
+    ).client
     client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
     opening = sign_as(demo_pki, "anadolu", label_request(GB, PK))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -77,7 +77,7 @@ def test_labels_seeded_from_gib_portal_appear_in_the_lookup(gib_client: GibClien
     assert user.account_type == "GIBPORTAL"
     assert [label.alias for label in user.active_aliases("PK")] == ["urn:mail:defaultpk@deneme.com.tr"]
     assert len(user.aliases) == 2
-    assert user.first_creation_time <= datetime.now(timezone.utc)
+    assert user.first_creation_time <= datetime.now(UTC)
 
 
 def test_seeding_a_reserved_or_malformed_alias_is_refused(gib_client: GibClient) -> None:

@@ -4,6 +4,6 @@ Builders return an lxml element with an empty `ds:Signature` placeholder for the
 (`app.signing.xades.sign_enveloped`); readers raise `DocumentError` with a Turkish detail.
 """
 
-from app.gib.documents.common import DocumentError, SIGNATURE_PLACEHOLDER_ID, parse_xml
+from app.gib.documents.common import SIGNATURE_PLACEHOLDER_ID, DocumentError, parse_xml
 
 __all__ = ["DocumentError", "SIGNATURE_PLACEHOLDER_ID", "parse_xml"]

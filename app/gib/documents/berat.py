@@ -52,7 +52,9 @@ def read_berat_info(root: etree._Element) -> BeratInfo:
     unique_id = required_text(root, f"{_DOCUMENT_INFO}/gl-cor:uniqueID", _NSMAP, "uniqueID")
     match = _UNIQUE_ID.match(unique_id)
     if match is None or match.group(1) != _UNIQUE_ID_PREFIX[kind]:
-        raise DocumentError(f"Defter numarası (uniqueID) '{unique_id}' {_UNIQUE_ID_PREFIX[kind]}YYYYAA000001 biçiminde olmalıdır.")
+        raise DocumentError(
+            f"Defter numarası (uniqueID) '{unique_id}' {_UNIQUE_ID_PREFIX[kind]}YYYYAA000001 biçiminde olmalıdır."
+        )
     period = f"{match.group(2)}-{match.group(3)}"
     if not 1 <= int(match.group(3)) <= 12:
         raise DocumentError(f"Defter numarasındaki ay ({match.group(3)}) geçersiz.")

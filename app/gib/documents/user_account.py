@@ -15,8 +15,8 @@ from lxml import etree
 
 from app.gib.documents.common import (
     DS_NS,
-    DocumentError,
     SIGNATURE_PLACEHOLDER_ID,
+    DocumentError,
     optional_text,
     required_text,
 )
@@ -36,7 +36,10 @@ ROLE_NAMES = {"GB": "Gönderici Birim", "PK": "Posta Kutusu"}
 _WORK_SCOPE_NAMES = {"GB": "Gönderici Birim Etiketi", "PK": "Posta Kutusu Birimi Etiketi"}
 # UserOptionCode per document type: KAMU / ÖZEL / VUK507-KAMU / VUK507-ÖZEL (Özel Entegrasyon Kılavuzu §5).
 _OPTION_CODES: dict[str, tuple[int, ...]] = {"Invoice": (1, 2, 3, 4), "DespatchAdvice": (51, 52, 53, 54)}
-_ROOTS: dict[Action, tuple[str, str]] = {"open": ("ProcessUserAccount", "Process"), "close": ("CancelUserAccount", "Cancel")}
+_ROOTS: dict[Action, tuple[str, str]] = {
+    "open": ("ProcessUserAccount", "Process"),
+    "close": ("CancelUserAccount", "Cancel"),
+}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ gunicorn `app.gib.simulator.wsgi:app`; its API is described in docs/admin/gib-co
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from cryptography import x509
 from flask import Flask

@@ -27,17 +27,37 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m app.gib.simulator", description="GİB simülatörü")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8089)
-    parser.add_argument("--data", default=os.environ.get("GIB_SIM_DATA", "instance/gib-simulator"),
-                        help="state directory (SQLite file inside) or a database URL")
-    parser.add_argument("--approval-delay", type=float, default=float(os.environ.get("GIB_SIM_APPROVAL_DELAY", "0")),
-                        help="seconds before GİB approves a label activation")
-    parser.add_argument("--clock-offset", type=float, default=float(os.environ.get("GIB_SIM_CLOCK_OFFSET", "0")),
-                        help="seconds added to GİB's clock (to show the clock-skew error)")
-    parser.add_argument("--trust-anchor", action="append", default=[],
-                        help="PEM file of a CA whose certificates may sign requests (repeatable)")
-    parser.add_argument("--seal-module", default=os.environ.get("GIB_SIM_SEAL_MODULE", "/usr/lib/softhsm/libsofthsm2.so"))
-    parser.add_argument("--seal-token", default=os.environ.get("GIB_SIM_SEAL_TOKEN", ""),
-                        help="label of the PKCS#11 token holding GİB's demo mali mühür")
+    parser.add_argument(
+        "--data",
+        default=os.environ.get("GIB_SIM_DATA", "instance/gib-simulator"),
+        help="state directory (SQLite file inside) or a database URL",
+    )
+    parser.add_argument(
+        "--approval-delay",
+        type=float,
+        default=float(os.environ.get("GIB_SIM_APPROVAL_DELAY", "0")),
+        help="seconds before GİB approves a label activation",
+    )
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=float(os.environ.get("GIB_SIM_CLOCK_OFFSET", "0")),
+        help="seconds added to GİB's clock (to show the clock-skew error)",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        help="PEM file of a CA whose certificates may sign requests (repeatable)",
+    )
+    parser.add_argument(
+        "--seal-module", default=os.environ.get("GIB_SIM_SEAL_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+    )
+    parser.add_argument(
+        "--seal-token",
+        default=os.environ.get("GIB_SIM_SEAL_TOKEN", ""),
+        help="label of the PKCS#11 token holding GİB's demo mali mühür",
+    )
     parser.add_argument("--softhsm-conf", default=os.environ.get("GIB_SIM_SOFTHSM2_CONF", ""))
     return parser.parse_args(argv)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -14,4 +14,4 @@ class SimulatorClock:
     offset_seconds: float = 0.0
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) + timedelta(seconds=self.offset_seconds)
+        return datetime.now(UTC) + timedelta(seconds=self.offset_seconds)

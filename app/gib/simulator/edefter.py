@@ -79,7 +79,10 @@ def _check_order(session: Session, taxpayer: Taxpayer, info: BeratInfo, now: dat
     if info.period < first_period:
         raise Refusal(refusals.BERAT_BEFORE_START, f"Başlangıç dönemi: {first_period}.")
     previous = previous_period(info.period)
-    if info.period != first_period and not PeriodStatus(taxpayer.identifier, previous, _berats_of(session, taxpayer.id, previous)).complete:
+    if (
+        info.period != first_period
+        and not PeriodStatus(taxpayer.identifier, previous, _berats_of(session, taxpayer.id, previous)).complete
+    ):
         raise Refusal(
             refusals.BERAT_PREVIOUS_PERIOD_MISSING,
             f"{previous} dönemine ait yevmiye ve kebir beratları onaylanmadan {info.period} dönemi gönderilemez.",

@@ -8,8 +8,8 @@ request may succeed once the taxpayer has fixed what was refused.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import Response, request
 from sqlalchemy.exc import IntegrityError

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,9 +34,22 @@ ALIAS_PATTERN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:([A-Za-z0-9()+,\
 RESERVED_ALIASES = frozenset(
     name.casefold()
     for name in (
-        "usergb", "GIB", "archive", "earchive", "archive_earchive", "eticket", "edespatch", "esevoucher",
-        "epreceipt", "esevoucher_archive", "epreceipt_archive", "erevenue", "echeck", "eexchangecert",
-        "ebreceipt", "einsurancecomm",
+        "usergb",
+        "GIB",
+        "archive",
+        "earchive",
+        "archive_earchive",
+        "eticket",
+        "edespatch",
+        "esevoucher",
+        "epreceipt",
+        "esevoucher_archive",
+        "epreceipt_archive",
+        "erevenue",
+        "echeck",
+        "eexchangecert",
+        "ebreceipt",
+        "einsurancecomm",
     )
 )
 ACCOUNT_TYPES = ("GIBPORTAL", "ENTEGRASYON", "OZELENTEGRASYON")
@@ -81,7 +94,7 @@ def _effective_at(now: datetime, delay_seconds: float, activation_date: date | N
     approved_at = now + timedelta(seconds=delay_seconds)
     if activation_date is None:
         return approved_at
-    start_of_day = datetime.combine(activation_date, time.min, tzinfo=ISTANBUL).astimezone(timezone.utc)
+    start_of_day = datetime.combine(activation_date, time.min, tzinfo=ISTANBUL).astimezone(UTC)
     return max(approved_at, start_of_day)
 
 
@@ -176,7 +189,8 @@ def _closable_alias(taxpayer: Taxpayer, label: LabelSpec, now: datetime) -> Alia
         if alias.account_type != "OZELENTEGRASYON" or alias.integrator:
             raise Refusal(
                 refusals.ALIAS_NOT_OPEN,
-                f"'{label.alias}' etiketi GİB Portal ya da başka bir entegratör üzerinden açılmış; oradan kapatılmalıdır.",
+                f"'{label.alias}' etiketi GİB Portal ya da başka bir entegratör üzerinden açılmış; "
+                "oradan kapatılmalıdır.",
             )
         return alias
     raise Refusal(refusals.ALIAS_NOT_OPEN, f"'{label.alias}' ({label.role}, {label.document_type}) etiketi açık değil.")
@@ -185,12 +199,14 @@ def _closable_alias(taxpayer: Taxpayer, label: LabelSpec, now: datetime) -> Alia
 def _check_despatch_closed_first(taxpayer: Taxpayer, closing: list[Alias], now: datetime) -> None:
     """e-İrsaliye labels must be closed before the last e-Fatura label (Özel Entegrasyon Kılavuzu §5)."""
     remaining = [alias for alias in live_aliases(taxpayer, now) if alias not in closing]
+    closes_invoice = any(alias.document_type == "Invoice" for alias in closing)
     invoice_left = any(alias.document_type == "Invoice" for alias in remaining)
     despatch_left = any(alias.document_type == "DespatchAdvice" for alias in remaining)
-    if despatch_left and not invoice_left:
+    if closes_invoice and despatch_left and not invoice_left:
         raise Refusal(
             refusals.ALIAS_NOT_OPEN,
-            "Açık e-İrsaliye etiketleri varken son e-Fatura etiketi kapatılamaz; önce e-İrsaliye etiketlerini kapatınız.",
+            "Açık e-İrsaliye etiketleri varken son e-Fatura etiketi kapatılamaz; "
+            "önce e-İrsaliye etiketlerini kapatınız.",
         )
 
 
@@ -210,12 +226,16 @@ def seed_alias(
     if document_type not in DOCUMENT_TYPES or role not in ROLES or account_type not in ACCOUNT_TYPES:
         raise Refusal(
             refusals.INVALID_REGISTRY_ENTRY,
-            "Etiket için belge türü Invoice/DespatchAdvice, rol GB/PK, hesap türü GIBPORTAL/ENTEGRASYON/OZELENTEGRASYON olmalıdır.",
+            "Etiket için belge türü Invoice/DespatchAdvice, rol GB/PK, "
+            "hesap türü GIBPORTAL/ENTEGRASYON/OZELENTEGRASYON olmalıdır.",
         )
     check_alias_name(name)
     for existing in live_aliases(taxpayer, now):
         if (existing.document_type, existing.role, existing.name, existing.account_type) == (
-            document_type, role, name, account_type
+            document_type,
+            role,
+            name,
+            account_type,
         ):
             return existing  # seeding the same demo data again changes nothing
     _check_not_registered(taxpayer, (LabelSpec(document_type, role, name),), now)

@@ -46,7 +46,9 @@ ALIAS_RESERVED = RefusalKind("2102", 400, "Bu etiket adı GİB tarafından ayrı
 ALIAS_MALFORMED = RefusalKind("2103", 400, "Etiket biçimi geçersiz.")
 ACTIVATION_DATE_PAST = RefusalKind("2105", 400, "Aktivasyon tarihi geçmiş bir gün olamaz.")
 NO_APPLICATION_FOR_LABEL = RefusalKind(
-    "2106", 409, "e-Fatura başvurusu olmayan mükellef için etiket açılamaz; önce 'GİB e-Fatura Başvuru Bilgileri' imzalanmalıdır."
+    "2106",
+    409,
+    "e-Fatura başvurusu olmayan mükellef için etiket açılamaz; önce 'GİB e-Fatura Başvuru Bilgileri' imzalanmalıdır.",
 )
 ALIAS_NOT_OPEN = RefusalKind("2107", 409, "Etiket kapatılamadı.")
 LABEL_REQUEST_NOT_FOUND = RefusalKind("2108", 404, "Etiket talebi bulunamadı.")
@@ -54,13 +56,17 @@ NOT_A_REGISTERED_USER = RefusalKind("2201", 404, "Kayıtlı kullanıcı bulunama
 
 BERAT_PREVIOUS_PERIOD_MISSING = RefusalKind("3002", 409, "Önceki dönemin beratları onaylanmadan bu dönem gönderilemez.")
 BERAT_ALREADY_APPROVED = RefusalKind("3003", 409, "Bu berat daha önce onaylanmıştır, tekrar gönderilemez.")
-BERAT_PREVIOUS_PART_MISSING = RefusalKind("3004", 409, "Önceki defter parçasının beratı onaylanmadan bu parça gönderilemez.")
+BERAT_PREVIOUS_PART_MISSING = RefusalKind(
+    "3004", 409, "Önceki defter parçasının beratı onaylanmadan bu parça gönderilemez."
+)
 BERAT_PERIOD_NOT_OVER = RefusalKind("3005", 409, "Dönem henüz bitmedi; beratı dönem sonundan sonra gönderiniz.")
 BERAT_NOT_FOUND = RefusalKind("3006", 404, "Onaylı berat bulunamadı.")
 BERAT_BEFORE_START = RefusalKind("3008", 409, "e-Defter başlangıç döneminden önceki bir dönem için berat gönderilemez.")
 SEAL_UNAVAILABLE = RefusalKind("3007", 503, "GİB mali mührü şu anda kullanılamıyor; berat onaylanamadı.")
 
-IDEMPOTENCY_KEY_REUSED = RefusalKind("9001", 422, "Bu işlem anahtarı (Idempotency-Key) başka bir istek için kullanılmış.")
+IDEMPOTENCY_KEY_REUSED = RefusalKind(
+    "9001", 422, "Bu işlem anahtarı (Idempotency-Key) başka bir istek için kullanılmış."
+)
 UNKNOWN_ADDRESS = RefusalKind("9002", 404, "Bilinmeyen servis adresi.")
 METHOD_NOT_ALLOWED = RefusalKind("9003", 405, "Bu adres bu istek yöntemini kabul etmez.")
 REQUEST_TOO_LARGE = RefusalKind("9004", 413, "Gönderilen belge çok büyük.")
