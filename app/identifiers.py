@@ -1,9 +1,14 @@
-"""Turkish tax identifiers: VKN (10 digits, companies) and TCKN (11 digits, persons).
+"""Turkish tax identifiers for the portal: validation with a Turkish reason, demo/test helpers.
 
-The check-digit rules are GİB's (VKN) and the population registry's (TCKN).
+The check-digit rules themselves live in ``app.signing.identifiers`` (the certificate parser
+needs them without the rest of the portal).
 """
 
 from __future__ import annotations
+
+from app.signing.identifiers import is_valid_tckn, is_valid_vkn, tckn_check_digits, vkn_check_digit
+
+__all__ = ["InvalidIdentifier", "is_valid_tckn", "is_valid_vkn", "kind_of_identifier", "make_tckn", "make_vkn"]
 
 
 class InvalidIdentifier(ValueError):
@@ -12,37 +17,6 @@ class InvalidIdentifier(ValueError):
     @property
     def message(self) -> str:
         return str(self)
-
-
-def vkn_check_digit(first_nine: str) -> int:
-    total = 0
-    for i, char in enumerate(first_nine):
-        t = (int(char) + 9 - i) % 10
-        if t == 9:
-            p = 9
-        elif t == 0:
-            p = 0
-        else:
-            p = (t * 2 ** (9 - i)) % 9
-        total += p
-    return (10 - total % 10) % 10
-
-
-def tckn_check_digits(first_nine: str) -> tuple[int, int]:
-    d = [int(c) for c in first_nine]
-    tenth = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
-    eleventh = (sum(d) + tenth) % 10
-    return tenth, eleventh
-
-
-def is_valid_vkn(value: str) -> bool:
-    return len(value) == 10 and value.isascii() and value.isdigit() and int(value[9]) == vkn_check_digit(value[:9])
-
-
-def is_valid_tckn(value: str) -> bool:
-    if len(value) != 11 or not (value.isascii() and value.isdigit()) or value[0] == "0":
-        return False
-    return (int(value[9]), int(value[10])) == tckn_check_digits(value[:9])
 
 
 def kind_of_identifier(value: str) -> str:
@@ -65,10 +39,9 @@ def kind_of_identifier(value: str) -> str:
 
 def make_vkn(first_nine: str) -> str:
     """Complete nine digits into a valid VKN (demo data, tests)."""
-    return first_nine + str(vkn_check_digit(first_nine))
+    return first_nine + vkn_check_digit(first_nine)
 
 
 def make_tckn(first_nine: str) -> str:
     """Complete nine digits (first not 0) into a valid TCKN (demo data, tests)."""
-    tenth, eleventh = tckn_check_digits(first_nine)
-    return f"{first_nine}{tenth}{eleventh}"
+    return first_nine + tckn_check_digits(first_nine)
