@@ -18,7 +18,7 @@ import logging
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
@@ -257,7 +257,7 @@ class GibClient:
         body = {
             "title": title,
             "user_type": user_type,
-            "aliases": [alias.__dict__ for alias in aliases],
+            "aliases": [asdict(alias) for alias in aliases],
         }
         payload = self._send("PUT", f"/api/v1/taxpayers/{identifier}", idempotency_key, json_body=body)
         return _read(lambda: _taxpayer(payload))
