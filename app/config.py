@@ -38,6 +38,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "GIB_URL": ("", str),
     "GIB_CONNECT_TIMEOUT": (3, _as_int),
     "GIB_READ_TIMEOUT": (15, _as_int),
+    # Largest difference from GİB's clock that still allows creating e-Defter for declaration.
+    "CLOCK_TOLERANCE_SECONDS": (60, _as_int),
     # Card drivers offered on the forms: "Name=/path/lib.so;Name2=/path2.so".
     "CARD_DRIVERS": ("SoftHSM=/usr/lib/softhsm/libsofthsm2.so;Akis=/usr/lib/libakisp11.so", str),
     "SOFTHSM2_CONF": ("", str),

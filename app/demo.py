@@ -9,12 +9,14 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
 from app.db import get_session
 from app.formatting import local_today
+from app.gib.errors import GibError
+from app.gib_access import gib_client
 from app.models import Invoice, Taxpayer
 from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS, GIB_VKN
 
@@ -53,6 +55,25 @@ def load_demo_data() -> Iterator[str]:
             added += 1
     session.commit()
     yield f"{added} demo fatura eklendi." if added else "Demo faturalar zaten yüklü."
+    yield from _register_at_gib(by_key.values())
+
+
+def _register_at_gib(taxpayers: Iterable[Taxpayer]) -> Iterator[str]:
+    """Put the demo taxpayers into GİB's registry (the simulator), so GİB knows them."""
+    client = gib_client()
+    try:
+        registered = 0
+        for taxpayer in taxpayers:
+            if client.find_taxpayer(taxpayer.identifier) is None:
+                client.register_taxpayer(
+                    taxpayer.identifier, taxpayer.unvan, idempotency_key=f"demo-taxpayer-{taxpayer.identifier}"
+                )
+                registered += 1
+        yield f"{registered} demo mükellef GİB simülatörüne kaydedildi." if registered else "Demo mükellefler GİB'de kayıtlı."
+    except GibError as exc:
+        yield f"Uyarı: demo mükellefler GİB'e kaydedilemedi. {exc.message}"
+    finally:
+        client.close()
 
 
 def _demo_invoices(by_key: dict[str, Taxpayer]) -> Iterator[Invoice]:

@@ -15,11 +15,29 @@ mkdir -p "$PORTAL_INSTANCE_PATH"
 
 say "Demo sertifikaları ve SoftHSM kartları hazırlanıyor"
 "$VENV/bin/python" -m app.signing.demo_pki "$PORTAL_INSTANCE_PATH/demo-pki"
+if [ -z "${PORTAL_GIB_URL:-}" ]; then
+  GIB_PORT="${GIB_PORT:-8089}"
+  say "GİB simülatörü başlatılıyor: http://127.0.0.1:$GIB_PORT/"
+  GIB_SIM_SEAL_PIN=999999 "$VENV/bin/python" -m app.gib.simulator --host 127.0.0.1 --port "$GIB_PORT" \
+    --data "$PORTAL_INSTANCE_PATH/gib-simulator" \
+    --trust-anchor "$PORTAL_INSTANCE_PATH/demo-pki/ca/root.pem" \
+    --seal-token MM-3900383669 --softhsm-conf "$PORTAL_INSTANCE_PATH/demo-pki/softhsm2.conf" \
+    > "$PORTAL_INSTANCE_PATH/gib-simulator.log" 2>&1 &
+  GIB_PID=$!
+  trap 'kill "$GIB_PID" 2>/dev/null || true' EXIT
+  export PORTAL_GIB_URL="http://127.0.0.1:$GIB_PORT"
+  for _ in $(seq 1 50); do
+    "$VENV/bin/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+      "$PORTAL_GIB_URL/api/v1/time" >/dev/null 2>&1 && break
+    kill -0 "$GIB_PID" 2>/dev/null || { cat "$PORTAL_INSTANCE_PATH/gib-simulator.log"; exit 1; }
+    sleep 0.2
+  done
+fi
 say "Veritabanı şeması güncelleniyor"
 "${FLASK[@]}" db upgrade
 say "Demo verileri yükleniyor"
 "${FLASK[@]}" demo-data
 
 say "Portal: http://127.0.0.1:$PORT/"
-exec "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+"$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
   --access-logfile - wsgi:app

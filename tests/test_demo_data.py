@@ -7,11 +7,14 @@ from app.formatting import local_today
 from app.models import Invoice, Taxpayer
 
 
-def test_demo_data_is_complete_and_idempotent(app, db_session):
+def test_demo_data_is_complete_and_idempotent(app, db_session, gib_simulator):
+    app.config["GIB_URL"] = gib_simulator.base_url
     with app.app_context():
-        list(load_demo_data())
+        first = list(load_demo_data())
         second = list(load_demo_data())
-    assert second[-1] == "Demo faturalar zaten yüklü."
+    assert "5 demo mükellef GİB simülatörüne kaydedildi." in first
+    assert second[-2:] == ["Demo faturalar zaten yüklü.", "Demo mükellefler GİB'de kayıtlı."]
+    assert gib_simulator.client.find_taxpayer(demo_taxpayers()[0][1]) is not None
     identifiers = set(db_session.scalars(select(Taxpayer.identifier)))
     assert {identifier for _, identifier, _ in demo_taxpayers()} <= identifiers
     invoices = db_session.scalars(select(Invoice)).all()

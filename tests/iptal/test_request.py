@@ -196,3 +196,10 @@ def test_htmx_confirmation_is_a_fragment(client, login_as, party, invoice_factor
     final = client.post("/FaturaIptal/talep/onayla", headers={"HX-Request": "true"},
                         data={"taslak": draft_from(body), "sifre": seller.token.pin})
     assert final.status_code == 204 and final.headers["HX-Redirect"].startswith("/FaturaIptal/talep/sonuc")
+
+
+def test_request_form_can_be_prefilled_from_the_invoice_list(client, login_as, party):
+    login_as(party("anadolu").taxpayer)
+    page = client.get("/FaturaIptal/talep?fatura_no=ANA2026000000001&tutar=7.840,80&islem_sahibi=ALICI").get_data(as_text=True)
+    assert 'value="ANA2026000000001"' in page and 'value="7.840,80"' in page
+    assert 'value="ALICI" checked' in page

@@ -41,7 +41,8 @@ def index() -> str:
 
 
 def _request_form(error: str | None = None, status: int = 200) -> Response:
-    form = request.form
+    # A POST re-shows what was typed; a GET may come prefilled from the invoice list.
+    form = request.form if request.method == "POST" else request.args
     return render(
         "iptal/request.html",
         "iptal/_request_form.html",
