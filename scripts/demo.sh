@@ -3,6 +3,11 @@
 # embedded GİB simulator and SoftHSM demo tokens. Installs what is missing first.
 # Stop with Ctrl+C. PORT (default 8000) and PORTAL_GIB_URL (a real/other GİB) may be set.
 set -euo pipefail
+GIB_PID="" PORTAL_PID=""
+# Ctrl+C (or a kill of this script) stops the portal and the simulator it started.
+stop_children() { kill $PORTAL_PID $GIB_PID 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop_children EXIT
+trap 'exit 130' INT TERM
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
@@ -24,7 +29,6 @@ if [ -z "${PORTAL_GIB_URL:-}" ]; then
     --seal-token MM-3900383669 --softhsm-conf "$PORTAL_INSTANCE_PATH/demo-pki/softhsm2.conf" \
     > "$PORTAL_INSTANCE_PATH/gib-simulator.log" 2>&1 &
   GIB_PID=$!
-  trap 'kill "$GIB_PID" 2>/dev/null || true' EXIT
   export PORTAL_GIB_URL="http://127.0.0.1:$GIB_PORT"
   for _ in $(seq 1 50); do
     "$VENV/bin/python" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
@@ -40,4 +44,6 @@ say "Demo verileri yükleniyor"
 
 say "Portal: http://127.0.0.1:$PORT/"
 "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
-  --access-logfile - wsgi:app
+  --access-logfile - wsgi:app &
+PORTAL_PID=$!
+wait "$PORTAL_PID"
