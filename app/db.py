@@ -87,9 +87,26 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock at the start, so two requests racing
-        # for the same row are serialised instead of failing at commit.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction opened by start_write() takes the write lock at once, so two
+        # requests racing for the same row are serialised instead of failing at commit.
+        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_LOCK_OPTION = "ebelge_write_lock"
+
+
+def start_write(session: Session) -> None:
+    """Begin the transaction an operation writes in, holding the write lock from its first statement.
+
+    SQLite: BEGIN IMMEDIATE. PostgreSQL: a plain transaction; rows are locked with FOR UPDATE.
+    Whatever read-only transaction the request had open is ended first (its objects are reloaded on
+    access, so the operation checks its rules on fresh data). Never use a smart card inside this
+    transaction: the card lock and the write lock must not be held together (decision note 0002).
+    """
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={WRITE_LOCK_OPTION: True})
 
 
 def init_app(app: Flask) -> None:

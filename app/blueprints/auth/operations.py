@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from app.cards import CardChoice, trust_anchors
-from app.db import get_session
+from app.db import get_session, start_write
 from app.formats import portal
 from app.models import Taxpayer
 from app.models.audit import record
@@ -44,6 +44,7 @@ def login_with_card(choice: CardChoice, pin: str, challenge: str | None) -> Taxp
         raise LoginRefused(result.message)
     if portal.field(signed, "Challenge") != challenge:
         raise LoginRefused("Giriş doğrulanamadı. Lütfen sayfayı yenileyip tekrar deneyiniz.")
+    start_write(get_session())  # after the card act: never hold both locks (decision note 0002)
     taxpayer = _taxpayer_for(result.certificate_info)
     record(
         get_session(),

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.iptal.rules import CancellationRefused, check_can_request, check_invoice_number, check_window, not_found_message
 from app.cards import CardChoice, trust_anchors
-from app.db import get_session, utcnow
+from app.db import get_session, start_write, utcnow
 from app.formats import portal
 from app.models import CancellationRequest, CancellationStatus, Invoice, PartyRole, Taxpayer
 from app.models.audit import record
@@ -65,19 +65,27 @@ def _verified(signed: bytes, owner_id: str) -> None:
         raise CancellationRefused(f"İmza doğrulanamadı: {result.message}")
 
 
-def create_request(
-    taxpayer: Taxpayer, draft: RequestDraft, submission_id: str, card: CardChoice, pin: str
-) -> tuple[CancellationRequest, bool]:
-    """Sign and store the request; returns (request, created). A resubmitted form returns the first one."""
-    session = get_session()
-    existing = _request_by_submission(submission_id, taxpayer)
-    if existing is not None:
-        return existing, False
-    invoice = _lock_invoice(draft.invoice_id)
+def _check_request(invoice: Invoice | None, taxpayer: Taxpayer, draft: RequestDraft) -> Invoice:
     if invoice is None or invoice.party_role_of(taxpayer.identifier) != draft.role.value:
         raise CancellationRefused("Fatura bulunamadı. Lütfen sayfayı yenileyip tekrar deneyiniz.")
     check_can_request(invoice, draft.amount, draft.role)
     _check_no_open_request(invoice)
+    return invoice
+
+
+def create_request(
+    taxpayer: Taxpayer, draft: RequestDraft, submission_id: str, card: CardChoice, pin: str
+) -> tuple[CancellationRequest, bool]:
+    """Sign and store the request; returns (request, created). A resubmitted form returns the first one.
+
+    The card signs first; the write transaction then re-checks every rule under the invoice lock
+    (decision note 0002), so a request that lost a race is refused and its signature dropped.
+    """
+    session = get_session()
+    existing = _request_by_submission(submission_id, taxpayer)
+    if existing is not None:
+        return existing, False
+    invoice = _check_request(session.get(Invoice, draft.invoice_id), taxpayer, draft)
     now = datetime.now(timezone.utc)
     document = portal.cancellation_request_document(
         submission_id=submission_id,
@@ -95,6 +103,13 @@ def create_request(
         signed = act.sign_enveloped(document)
         serial = act.certificate_info.serial_hex
     _verified(signed, taxpayer.identifier)
+
+    start_write(session)
+    locked = _lock_invoice(draft.invoice_id)  # a twin submission waits here until the first one commits
+    existing = _request_by_submission(submission_id, taxpayer)
+    if existing is not None:
+        return existing, False
+    invoice = _check_request(locked, taxpayer, draft)
     request = CancellationRequest(
         submission_id=submission_id,
         invoice=invoice,
@@ -110,11 +125,8 @@ def create_request(
     try:
         session.flush()
     except IntegrityError:
-        # Another request for this invoice won the race (partial unique index) or this form was sent twice.
+        # The partial unique index: another open request for this invoice got in first.
         session.rollback()
-        existing = _request_by_submission(submission_id, taxpayer)
-        if existing is not None:
-            return existing, False
         raise CancellationRefused(f"{invoice.number} numaralı fatura için onay bekleyen bir iptal talebi zaten var.") from None
     record(
         session,
@@ -147,6 +159,7 @@ class BatchResult:
 def delete_requests(taxpayer: Taxpayer, request_ids: list[int]) -> BatchResult:
     """"Seçilen Talepleri Sil": the requester withdraws its own pending requests."""
     session = get_session()
+    start_write(session)
     result = BatchResult()
     requests = session.scalars(
         select(CancellationRequest)
@@ -173,49 +186,63 @@ DECISIONS = {"onay": (CancellationStatus.APPROVED, "ONAY", "iptal_talebi_onaylan
              "red": (CancellationStatus.REJECTED, "RED", "iptal_talebi_reddedildi")}
 
 
+def _requests_to_answer(taxpayer: Taxpayer, request_ids: list[int], status: CancellationStatus, *, lock: bool) -> tuple[list[CancellationRequest], list[str]]:
+    """The chosen requests addressed to this taxpayer that can still be answered, and why the others cannot."""
+    query = (
+        select(CancellationRequest)
+        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier)
+        .order_by(CancellationRequest.id)
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        query = query.with_for_update(of=CancellationRequest)
+    answerable, skipped = [], []
+    for request in get_session().scalars(query).unique():
+        if request.status is not CancellationStatus.PENDING:
+            skipped.append(f"{request.invoice.number} numaralı faturanın talebi zaten '{request.status.label}' durumunda.")
+            continue
+        if status is CancellationStatus.APPROVED:
+            try:
+                check_window(request.invoice, "iptal onayı")
+            except CancellationRefused as refused:
+                skipped.append(refused.message)
+                continue
+        answerable.append(request)
+    return answerable, skipped
+
+
 def decide_requests(
     taxpayer: Taxpayer, request_ids: list[int], decision: str, card: CardChoice, pin: str
 ) -> BatchResult:
     """"Fatura İptal Et" / "Talebi Reddet": one PIN entry, one signature per request, one transaction."""
     status, word, action = DECISIONS[decision]
     session = get_session()
-    result = BatchResult()
-    requests = session.scalars(
-        select(CancellationRequest)
-        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier)
-        .order_by(CancellationRequest.id)
-        .with_for_update(of=CancellationRequest)
-        .execution_options(populate_existing=True)
-    ).all()
+    to_sign, skipped = _requests_to_answer(taxpayer, request_ids, status, lock=False)
+    result = BatchResult(skipped=skipped)
+    if not to_sign:
+        return result
     now = datetime.now(timezone.utc)
-    to_sign: list[CancellationRequest] = []
-    for request in requests:
-        if request.status is not CancellationStatus.PENDING:
-            result.skipped.append(f"{request.invoice.number} numaralı faturanın talebi zaten '{request.status.label}' durumunda.")
-            continue
+    with signing_act(card.module_path, card.token_label, pin, expected_owner_id=taxpayer.identifier, at=now) as act:
+        signed = {r.id: act.sign_enveloped(_decision_document(r, word, taxpayer, now)) for r in to_sign}
+        serial = act.certificate_info.serial_hex
+    for document in signed.values():
+        _verified(document, taxpayer.identifier)
+
+    start_write(session)
+    # Checked again under the lock: a double-clicked "Onayla" finds them answered already.
+    answerable, answered_meanwhile = _requests_to_answer(taxpayer, list(signed), status, lock=True)
+    result.skipped.extend(answered_meanwhile)
+    for request in answerable:
+        request.status = status
+        request.decided_at = now
+        request.decision_xml = signed[request.id]
+        request.decision_certificate_serial = serial
+        request.decided_by_taxpayer_id = taxpayer.id
         if status is CancellationStatus.APPROVED:
-            try:
-                check_window(request.invoice, "iptal onayı")
-            except CancellationRefused as refused:
-                result.skipped.append(refused.message)
-                continue
-        to_sign.append(request)
-    if to_sign:
-        with signing_act(card.module_path, card.token_label, pin, expected_owner_id=taxpayer.identifier, at=now) as act:
-            signed = [act.sign_enveloped(_decision_document(request, word, taxpayer, now)) for request in to_sign]
-            serial = act.certificate_info.serial_hex
-        for request, document in zip(to_sign, signed):
-            _verified(document, taxpayer.identifier)
-            request.status = status
-            request.decided_at = now
-            request.decision_xml = document
-            request.decision_certificate_serial = serial
-            request.decided_by_taxpayer_id = taxpayer.id
-            if status is CancellationStatus.APPROVED:
-                request.invoice.cancelled_at = now
-            record(session, action, taxpayer_id=taxpayer.id, object_type="iptal_talebi", object_id=request.id,
-                   certificate_serial=serial, fatura_no=request.invoice.number)
-            result.done.append(request)
+            request.invoice.cancelled_at = now
+        record(session, action, taxpayer_id=taxpayer.id, object_type="iptal_talebi", object_id=request.id,
+               certificate_serial=serial, fatura_no=request.invoice.number)
+        result.done.append(request)
     session.commit()
     return result
 
