@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import zipfile
 from typing import Callable
 
@@ -63,6 +64,15 @@ def save_settings(client: FlaskClient) -> Callable[..., object]:
         return response
 
     return save
+
+
+@pytest.fixture
+def anadolu(login_as, party, save_settings):  # type: ignore[no-untyped-def]
+    """Anadolu Tekstil logged in, its Firma Ayarları saved."""
+    anadolu = party("anadolu")
+    login_as(anadolu.taxpayer)
+    save_settings()
+    return anadolu
 
 
 def yevmiye_bytes(owner_id: str, *, count: int = 5, first_counter: int = 1, month: int = 3,
@@ -128,7 +138,12 @@ def audit_count(db_session) -> int:  # type: ignore[no-untyped-def]
     return count_rows(db_session, AuditEvent)
 
 
-def text_of(response) -> str:  # type: ignore[no-untyped-def]
-    """The page's text with whitespace collapsed (messages wrap over lines in templates)."""
+def html_of(response) -> str:  # type: ignore[no-untyped-def]
+    """The page's markup, entities decoded and whitespace collapsed (messages wrap over lines in templates)."""
     return " ".join(html.unescape(response.get_data(as_text=True)).split())
+
+
+def text_of(response) -> str:  # type: ignore[no-untyped-def]
+    """What the page says: its text without tags, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
