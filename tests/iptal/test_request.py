@@ -203,3 +203,15 @@ def test_request_form_can_be_prefilled_from_the_invoice_list(client, login_as, p
     page = client.get("/FaturaIptal/talep?fatura_no=ANA2026000000001&tutar=7.840,80&islem_sahibi=ALICI").get_data(as_text=True)
     assert 'value="ANA2026000000001"' in page and 'value="7.840,80"' in page
     assert 'value="ALICI" checked' in page
+
+
+def test_an_edited_confirmation_form_is_refused(client, login_as, party, invoice_factory, db_session):
+    seller, buyer = party("anadolu"), party("ege")
+    invoice = invoice_factory(seller, buyer)
+    login_as(seller.taxpayer)
+    confirm = client.post("/FaturaIptal/talep", data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}"))
+    tampered = draft_from(confirm.get_data(as_text=True))[:-3] + "abc"
+    response = client.post("/FaturaIptal/talep/onayla", data={"taslak": tampered, "sifre": seller.token.pin})
+    assert response.status_code == 303
+    assert "Onay ekranının süresi doldu veya form değiştirildi" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert count_requests(db_session) == 0

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.iptal import bp, operations, queries
 from app.blueprints.iptal.rules import CancellationRefused
-from app.cards import card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
+from app.cards import CardChoice, card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
 from app.db import get_session
 from app.drafts import DraftExpired, make_draft, read_draft
 from app.formatting import AmountError, format_plain_amount, parse_amount
@@ -29,6 +29,12 @@ def _card_context(driver: str | None = None, token: str | None = None) -> dict:
     driver = driver or (drivers[0] if drivers else "")
     tokens, token_error = tokens_for(driver) if driver else ([], None)
     return {"drivers": drivers, "driver": driver, "tokens": tokens, "token_error": token_error, "chosen_token": token}
+
+
+def _confirmed_draft(kind: str) -> tuple[dict, CardChoice]:
+    """What the confirmation screen showed (sent back by "Onayla") and the card it names."""
+    draft = read_draft(kind, request.form.get("taslak", ""))
+    return draft, card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
 
 
 @bp.get("/")
@@ -83,11 +89,10 @@ def request_confirm() -> Response:
 def request_sign() -> Response:
     """"Onayla": sign the request with the card and store it."""
     try:
-        draft = read_draft("iptal-talebi", request.form.get("taslak", ""))
+        draft, card = _confirmed_draft("iptal-talebi")
     except DraftExpired as exc:
         flash(exc.message, "error")
         return see_other(url_for("iptal.request_form"))
-    card = card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
     plan = operations.RequestDraft(draft["invoice_id"], parse_amount(draft["amount"]), PartyRole(draft["role"]))
     try:
         cancellation, _created = operations.create_request(
@@ -202,11 +207,10 @@ def decision_confirm() -> Response:
 def decision_sign() -> Response:
     """Sign each chosen request's decision with one PIN entry."""
     try:
-        draft = read_draft("iptal-karari", request.form.get("taslak", ""))
+        draft, card = _confirmed_draft("iptal-karari")
     except DraftExpired as exc:
         flash(exc.message, "error")
         return see_other(url_for("iptal.lists"))
-    card = card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
     try:
         result = operations.decide_requests(current_user, draft["ids"], draft["decision"], card,
                                             request.form.get("sifre", ""))
