@@ -75,10 +75,10 @@ def anadolu(login_as, party, save_settings):  # type: ignore[no-untyped-def]
     return anadolu
 
 
-def yevmiye_bytes(owner_id: str, *, count: int = 5, first_counter: int = 1, month: int = 3,
+def yevmiye_bytes(owner_id: str, *, count: int = 5, first_counter: int = 1, month: int = 3, year: int = 2024,
                   branch: Branch | None = None, placeholder: str | None = None) -> bytes:
     """A yevmiye of ``count`` maddeler for March 2024 (by default), written by the core writer."""
-    document = sample_document(2024, month)
+    document = sample_document(year, month)
     buffer = io.BytesIO()
     write_yevmiye(buffer, sample_company(owner_id, branch=branch), document,
                   sample_entries(document, count, first_counter=first_counter), first_entry_counter=first_counter,

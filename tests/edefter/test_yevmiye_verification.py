@@ -84,6 +84,13 @@ def test_the_last_month_of_the_fiscal_year_restarts_numbering(client, anadolu, u
             "numaralandırması 1'den başlayacak.") in page
 
 
+def test_a_file_of_an_earlier_fiscal_year_restarts_numbering(client, anadolu, upload):
+    assert upload(yevmiye_bytes(anadolu.taxpayer.identifier, count=2, first_counter=70, year=2023, month=5)).status_code == 303
+    page = text_of(client.get("/edefter/yevmiye-dogrulama"))
+    assert ("05/2023 dönemi güncel hesap döneminden (01.01.2024 – 31.12.2024) önceki bir döneme ait (son madde no 71); "
+            "yeni hesap döneminde yevmiye numaralandırması 1'den başlayacak.") in page
+
+
 def test_the_latest_period_is_the_one_that_counts(client, anadolu, upload):
     owner = anadolu.taxpayer.identifier
     upload(yevmiye_bytes(owner, count=2, first_counter=30, month=4))

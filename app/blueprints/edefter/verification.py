@@ -113,31 +113,35 @@ class NumberingState:
 
     label: str
     verification: YevmiyeVerification | None
-    closes_fiscal_year: bool  # the verified month is the last of its hesap dönemi
+    restart_reason: str | None = None  # why the verified file's numbering does not carry on, if it does not
 
     @property
     def next_counter(self) -> int:
-        if self.verification is None or self.closes_fiscal_year:
+        if self.verification is None or self.restart_reason is not None:
             return 1
         return self.verification.next_entry_counter
 
     @property
     def sentence(self) -> str:
-        if self.verification is None:
-            return "Yevmiye numaralandırması 1'den başlayacak."
         v = self.verification
-        if self.closes_fiscal_year:
-            return (f"{v.period_start:%m/%Y} dönemi hesap döneminin son ayı (son madde no {v.last_entry_counter}); "
+        if v is None:
+            return "Yevmiye numaralandırması 1'den başlayacak."
+        if self.restart_reason is not None:
+            return (f"{v.period_start:%m/%Y} dönemi {self.restart_reason} (son madde no {v.last_entry_counter}); "
                     "yeni hesap döneminde yevmiye numaralandırması 1'den başlayacak.")
         return (f"Sonraki yevmiye madde numarası {self.next_counter}: {v.period_start:%m/%Y} dönemine ait son "
                 f"yevmiye maddesi {v.last_entry_counter}, son satır numarası {v.last_line_number or '-'}.")
 
 
-def _closes_fiscal_year(period_end: date, settings: EdefterSettings | None) -> bool:
-    if settings is None:
-        return (period_end.month, period_end.day) == (12, 31)
-    end = settings.fiscal_year_end
-    return (period_end.month, period_end.day) == (end.month, end.day)
+def restart_reason(period_end: date, settings: EdefterSettings | None) -> str | None:
+    """Madde numbers restart at 1 with each hesap dönemi (GIB-FORMATS §4.2): say so when the file ends one."""
+    if settings is not None and period_end < settings.fiscal_year_start:
+        return (f"güncel hesap döneminden ({settings.fiscal_year_start:%d.%m.%Y} – "
+                f"{settings.fiscal_year_end:%d.%m.%Y}) önceki bir döneme ait")
+    end = settings.fiscal_year_end if settings is not None else date(period_end.year, 12, 31)
+    if (period_end.month, period_end.day) == (end.month, end.day):
+        return "hesap döneminin son ayı"
+    return None
 
 
 def numbering_states(taxpayer: Taxpayer) -> list[NumberingState]:
@@ -153,6 +157,6 @@ def numbering_states(taxpayer: Taxpayer) -> list[NumberingState]:
     states = []
     for branch_id, label in scopes:
         verification = latest.get(branch_id)
-        closes = verification is not None and _closes_fiscal_year(verification.period_end, settings)
-        states.append(NumberingState(label, verification, closes))
+        reason = restart_reason(verification.period_end, settings) if verification is not None else None
+        states.append(NumberingState(label, verification, reason))
     return states

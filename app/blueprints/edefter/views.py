@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from flask import Response, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.edefter import queries, verification
+from app.blueprints.edefter import bp, queries, verification
 from app.blueprints.edefter.branch_rules import read_branch
 from app.blueprints.edefter.contract_rules import missing_bookkeeper, read_contract
 from app.blueprints.edefter.forms import FormInvalid
@@ -23,14 +23,13 @@ from app.blueprints.edefter.operations import (
 from app.blueprints.edefter.settings_form import settings_values
 from app.blueprints.edefter.settings_rules import name_label, read_settings
 from app.blueprints.edefter.upload import stored_upload
-from app.blueprints.edefter import bp
 from app.cards import trust_anchors
 from app.db import get_session
 from app.formats.xbrl.errors import YevmiyeReadError
 from app.formats.xbrl.source import DEFAULT_MAX_BYTES
 from app.formatting import local_today
 from app.htmx import render, see_other
-from app.models import BeratPeriod, ContractKind, PeriodKind
+from app.models import AccountingContract, BeratPeriod, ContractKind, PeriodKind
 
 UYUMLU_YAZILIM_REMINDER = (
     "Unutmayınız: GİB e-Defter Uygulaması'na (https://uyg.edefter.gov.tr/edefter/) mali mühür veya e-İmzanız ile "
@@ -122,7 +121,7 @@ def contract_add() -> Response:
     return see_other(url_for("edefter.contracts"))
 
 
-def _contract_or_404(contract_id: int):  # type: ignore[no-untyped-def]
+def _contract_or_404(contract_id: int) -> AccountingContract:
     contract = queries.contract_of(current_user, contract_id)
     if contract is None:
         abort(404)
