@@ -89,6 +89,10 @@ class ContractKind(enum.Enum):
         }[self.value]
 
     @property
+    def short_label(self) -> str:
+        return "İşletme bünyesi" if self is ContractKind.BUNYE else self.value
+
+    @property
     def keeps_books(self) -> bool:
         return self is not ContractKind.YMM
 

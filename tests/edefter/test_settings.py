@@ -59,6 +59,17 @@ def test_saving_stores_every_field_and_reminds_about_uyumlu_yazilim(client, logi
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "edefter_firma_ayarlari_kaydedildi"))
 
 
+def test_firma_islemleri_shows_what_is_done_and_what_is_missing(client, login_as, party, save_settings):
+    login_as(party("anadolu").taxpayer)
+    before = text_of(client.get("/edefter/"))
+    assert "Firma Ayarları Henüz kaydedilmedi" in before and "defteri tutan tanımlı değil" in before
+    assert "Şubesiz defter: sonraki madde no 1" in before
+    save_settings()
+    client.post("/edefter/sozlesmeler", data=SMMM_CONTRACT)
+    after = text_of(client.get("/edefter/"))
+    assert "Firma Ayarları Kaydedildi" in after and "1 sözleşme" in after and "tanımlı değil" not in after
+
+
 def test_no_reminder_once_uyumlu_yazilim_is_set(client, login_as, party, db_session):
     login_as(party("anadolu").taxpayer)
     response = client.post("/edefter/firma-ayarlari", data=settings_form(uyumlu_yazilim="1"))

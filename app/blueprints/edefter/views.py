@@ -172,7 +172,7 @@ def contract_delete(contract_id: int) -> Response:
         contract = delete_contract(current_user, contract_id)
     except RecordNotFound:
         abort(404)
-    flash(f"{contract.person_name} ({contract.kind.value}) sözleşme bilgisi silindi.", "success")
+    flash(f"{contract.person_name} ({contract.kind.short_label}) sözleşme bilgisi silindi.", "success")
     return see_other(url_for("edefter.contracts"))
 
 
