@@ -31,7 +31,10 @@ RATIO_TARGET = 0.50
 RSS_TARGET_MB = 150
 
 _BARE = """
-import json, resource, sys, time
+import json, sys, time
+def peak_rss_mb():
+    # VmHWM: this program's own peak (ru_maxrss would include the parent it was forked from)
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
 from lxml import etree
 from app.formats.xbrl import namespaces as ns
 from app.formats.xbrl.yevmiye_reader import PARSER_OPTIONS
@@ -45,17 +48,20 @@ with open(sys.argv[1], "rb") as handle:
             del element.getparent()[0]
 elapsed = time.perf_counter() - started
 print(json.dumps({"seconds": elapsed, "entries": count,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": peak_rss_mb()}))
 """
 
 _READER = """
-import json, resource, sys, time
+import json, sys, time
+def peak_rss_mb():
+    # VmHWM: this program's own peak (ru_maxrss would include the parent it was forked from)
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
 from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary
 started = time.perf_counter()
 summary = read_yevmiye_summary(sys.argv[1], max_bytes=int(sys.argv[2]))
 elapsed = time.perf_counter() - started
 print(json.dumps({"seconds": elapsed, "entries": summary.entry_count, "last": summary.last_entry_counter,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": peak_rss_mb()}))
 """
 
 
