@@ -15,7 +15,7 @@ from typing import BinaryIO, Iterator
 
 from app.formats.xbrl.source import too_big
 
-CHUNK_SIZE = 1024 * 1024
+CHUNK_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True)
