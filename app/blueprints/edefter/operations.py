@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.blueprints.edefter import queries
 from app.blueprints.edefter.contract_rules import ContractInput, contract_set_problem
 from app.blueprints.edefter.settings_rules import SettingsInput
-from app.db import get_session, utcnow
+from app.db import get_session, start_write, utcnow
 from app.formatting import local_today
 from app.models import AccountingContract, EdefterBranch, EdefterSettings, Taxpayer
 from app.models.audit import record
@@ -33,6 +33,8 @@ class RecordNotFound(LookupError):
 
 
 def lock_taxpayer(taxpayer: Taxpayer) -> None:
+    """Open the operation's write transaction and serialise this taxpayer's e-Defter changes."""
+    start_write(get_session())
     get_session().scalar(select(Taxpayer.id).where(Taxpayer.id == taxpayer.id).with_for_update())
 
 
