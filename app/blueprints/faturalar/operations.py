@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.faturalar.report import IMPORT_AUDIT_ACTION, ImportReport, Refusal
 from app.blueprints.faturalar.rules import InvoiceRefused, check_invoice, ettn_taken_message, fit_name, number_taken_message
-from app.db import get_session
+from app.db import get_session, start_write
 from app.formats.safe_xml import format_size
 from app.formats.ubl import InvoiceData, UploadResult, read_invoice_upload
 from app.formats.ubl.upload import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_TOTAL_BYTES
@@ -72,6 +72,7 @@ def import_invoices(taxpayer: Taxpayer, upload: UploadResult, filename: str = ""
 
 def _import_once(taxpayer: Taxpayer, upload: UploadResult, filename: str) -> ImportReport:
     session = get_session()
+    start_write(session)
     report = ImportReport(filename, refusals=[Refusal(f.filename, f.message) for f in upload.rejected])
     candidates: list[tuple[str, InvoiceData]] = []
     for file in upload.accepted:

@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.blueprints.faturalar.report import IMPORT_AUDIT_ACTION, ImportSummary
 from app.blueprints.iptal.rules import window_closes_on
 from app.db import get_session
+from app.formats.ubl import codes
 from app.formatting import format_amount, local_today
 from app.models import AuditEvent, CancellationRequest, CancellationStatus, Invoice, Taxpayer
 from app.models.invoice import PORTAL_CANCELLABLE_PROFILES
 from app.pagination import Page, paginate
 
 SEARCH_MAX_LENGTH = 36  # an ETTN; nothing longer can match
+_ETTN_CHARACTERS = frozenset("0123456789abcdef-")
 
 
 class Direction(enum.Enum):
@@ -119,15 +122,25 @@ def _filtered(taxpayer: Taxpayer, invoice_filter: InvoiceFilter) -> Select:
         query = query.where(Invoice.issue_date >= invoice_filter.start)
     if invoice_filter.end:
         query = query.where(Invoice.issue_date <= invoice_filter.end)
-    if term := invoice_filter.search:
-        matches = [
-            Invoice.number.startswith(term.upper(), autoescape=True),
-            Invoice.ettn.startswith(term.lower(), autoescape=True),
-        ]
-        if term.isdigit():
-            matches.append(theirs == term)
-        query = query.where(or_(*matches))
+    if invoice_filter.search:
+        query = query.where(_search_condition(invoice_filter.search, theirs))
     return query.order_by(Invoice.issue_date.desc(), Invoice.id.desc())
+
+
+def _search_condition(term: str, counterparty: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """What "Ara" looks for. A whole ETTN, Fatura No or VKN/TCKN is an indexed equality; anything else is
+    a prefix of a number or an ETTN, read from the taxpayer's own invoices (decision note 0052)."""
+    if codes.ETTN.fullmatch(term):
+        return Invoice.ettn == term.lower()
+    if codes.INVOICE_NUMBER.fullmatch(term.upper()):
+        return Invoice.number == term.upper()
+    if term.isdigit() and len(term) in (10, 11):
+        return counterparty == term
+    number_prefix = Invoice.number.startswith(term.upper(), autoescape=True)
+    ettn_prefix = Invoice.ettn.startswith(term.lower(), autoescape=True)
+    if not _ETTN_CHARACTERS.issuperset(term.lower()):
+        return number_prefix
+    return ettn_prefix if "-" in term else or_(number_prefix, ettn_prefix)
 
 
 def _open_request_invoice_ids(invoice_ids: list[int]) -> set[int]:
