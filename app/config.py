@@ -46,6 +46,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # PEM files of the CAs whose certificates may sign ("Kamu SM" in an office).
     "TRUST_ANCHORS": ("", str),
     "MAX_UPLOAD_MB": (512, _as_int),
+    # Largest yevmiye file read for "Yevmiye Numarası Doğrulama" (it is streamed, never held in memory).
+    "EDEFTER_YEVMIYE_MAX_MB": (1024, _as_int),
     "CANCELLATION_WINDOW_DAYS": (8, _as_int),
     "SECURE_COOKIES": (False, _as_bool),
 }
@@ -87,6 +89,7 @@ def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     settings["TESTING"] = mode == "test" or settings.get("TESTING", False)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    settings.setdefault("EDEFTER_YEVMIYE_MAX_BYTES", settings["EDEFTER_YEVMIYE_MAX_MB"] * 1024 * 1024)
     settings["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_LIFETIME_MINUTES"] * 60
     settings["SESSION_COOKIE_HTTPONLY"] = True
     settings["SESSION_COOKIE_SAMESITE"] = "Lax"
