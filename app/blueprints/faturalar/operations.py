@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from itertools import islice
-from typing import BinaryIO, Iterable, Iterator, TypeVar
+from typing import BinaryIO, Iterator, TypeVar
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from app.blueprints.faturalar.report import IMPORT_AUDIT_ACTION, ImportReport, Refusal
@@ -27,9 +27,9 @@ from app.models.audit import record
 
 log = logging.getLogger(__name__)
 
-_LOOKUP_CHUNK = 500  # values per IN (...) list
+_LOOKUP_CHUNK = 500  # invoices per lookup statement
 _PartyNumber = tuple[str, str]  # (sender identifier, invoice number): unique in the invoice table
-_T = TypeVar("_T", str, _PartyNumber)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def import_invoices(taxpayer: Taxpayer, upload: UploadResult, filename: str = ""
 
 def _import_once(taxpayer: Taxpayer, upload: UploadResult, filename: str) -> ImportReport:
     session = get_session()
-    start_write(session)
+    start_write(session)  # SQLite: the write lock from the first lookup (decision note 0002)
     report = ImportReport(filename, refusals=[Refusal(f.filename, f.message) for f in upload.rejected])
     candidates: list[tuple[str, InvoiceData]] = []
     for file in upload.accepted:
@@ -84,8 +84,7 @@ def _import_once(taxpayer: Taxpayer, upload: UploadResult, filename: str) -> Imp
                 continue
             candidates.append((file.filename, invoice))
 
-    by_ettn = _stored_by_ettn({invoice.ettn for _, invoice in candidates})
-    by_number = _stored_by_number({(invoice.sender.identifier, invoice.number) for _, invoice in candidates})
+    by_ettn, by_number = _stored([invoice for _, invoice in candidates])
     new_rows: list[dict[str, object]] = []
     for file_name, invoice in candidates:
         key = (invoice.sender.identifier, invoice.number)
@@ -136,31 +135,32 @@ def _invoice_row(invoice: InvoiceData) -> dict[str, object]:
     }
 
 
-def _chunks(values: Iterable[_T], size: int = _LOOKUP_CHUNK) -> Iterator[list[_T]]:
-    iterator = iter(sorted(values))
+def _chunks(values: list[_T], size: int = _LOOKUP_CHUNK) -> Iterator[list[_T]]:
+    iterator = iter(values)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def _stored_by_ettn(ettns: set[str]) -> dict[str, _PartyNumber]:
-    """ETTN -> (sender, number) of the invoices already stored under these ETTNs."""
-    found: dict[str, _PartyNumber] = {}
-    for chunk in _chunks(ettns):
-        rows = get_session().execute(
-            select(Invoice.ettn, Invoice.sender_identifier, Invoice.number).where(Invoice.ettn.in_(chunk))
-        )
-        found.update((ettn, (sender, number)) for ettn, sender, number in rows)
-    return found
+def _stored(invoices: list[InvoiceData]) -> tuple[dict[str, _PartyNumber], dict[_PartyNumber, str]]:
+    """Invoices already stored under these ETTNs or numbers: ETTN -> (sender, number) and back.
 
-
-def _stored_by_number(keys: set[_PartyNumber]) -> dict[_PartyNumber, str]:
-    """(sender, number) -> ETTN of the invoices already stored under these numbers."""
-    found: dict[_PartyNumber, str] = {}
-    for chunk in _chunks(keys):
+    One statement reads both keys of an invoice, so an import committed meanwhile is seen by both or by
+    neither (two statements under READ COMMITTED could each see a different state).
+    """
+    by_ettn: dict[str, _PartyNumber] = {}
+    by_number: dict[_PartyNumber, str] = {}
+    for chunk in _chunks(invoices):
         rows = get_session().execute(
-            select(Invoice.sender_identifier, Invoice.number, Invoice.ettn).where(
-                tuple_(Invoice.sender_identifier, Invoice.number).in_(chunk)
+            select(Invoice.ettn, Invoice.sender_identifier, Invoice.number).where(
+                or_(
+                    Invoice.ettn.in_([invoice.ettn for invoice in chunk]),
+                    tuple_(Invoice.sender_identifier, Invoice.number).in_(
+                        [(invoice.sender.identifier, invoice.number) for invoice in chunk]
+                    ),
+                )
             )
         )
-        found.update(((sender, number), ettn) for sender, number, ettn in rows)
-    return found
+        for ettn, sender, number in rows:
+            by_ettn[ettn] = (sender, number)
+            by_number[(sender, number)] = ettn
+    return by_ettn, by_number
