@@ -53,8 +53,29 @@ class CancellationRequest(Base):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
-        Index("ix_cancellation_request_requester_time", "requester_taxpayer_id", "requested_at"),
-        Index("ix_cancellation_request_responder_time", "responder_identifier", "requested_at"),
+        # One partial index per İptal Portalı list, matching its filter, so each list's count and
+        # page read only the rows they show (bench/bench_iptal_lists.py).
+        Index(
+            "ix_cancellation_request_requested_by",
+            "requester_taxpayer_id",
+            "requested_at",
+            sqlite_where=text("status != 'deleted'"),
+            postgresql_where=text("status != 'deleted'"),
+        ),
+        Index(
+            "ix_cancellation_request_incoming",
+            "responder_identifier",
+            "requested_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_cancellation_request_cancelled_by",
+            "decided_by_taxpayer_id",
+            "requested_at",
+            sqlite_where=text("status = 'approved'"),
+            postgresql_where=text("status = 'approved'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

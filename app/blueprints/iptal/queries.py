@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import defer
 
 from app.formatting import ISTANBUL, local_today
 from app.models import CancellationRequest, CancellationStatus, Taxpayer
@@ -34,6 +35,8 @@ class DateRange:
 
 def _in_range(query: Select, period: DateRange) -> Select:
     low, high = period.bounds()
+    # The signed documents are downloaded one at a time, never shown in a list.
+    query = query.options(defer(CancellationRequest.request_xml), defer(CancellationRequest.decision_xml))
     return query.where(CancellationRequest.requested_at >= low, CancellationRequest.requested_at < high).order_by(
         CancellationRequest.requested_at.desc(), CancellationRequest.id.desc()
     )
