@@ -185,3 +185,17 @@ def test_list_pages_use_a_constant_number_of_queries(app, client, login_as, part
     for _ in range(4):
         make_request(client, login_as, seller, invoice_factory(seller, buyer), request_cancellation, db_session)
     assert queries_for_list() == with_one
+
+
+def test_lists_paginate_by_25(client, login_as, party, invoice_factory, request_cancellation, db_session):
+    seller, buyer = party("anadolu"), party("ege")
+    invoices = [invoice_factory(seller, buyer) for _ in range(26)]
+    for invoice in invoices:
+        make_request(client, login_as, seller, invoice, request_cancellation, db_session)
+    first = client.get("/FaturaIptal/talepler").get_data(as_text=True)
+    assert "(26 kayıt)" in first and "Sayfa 1 / 2" in first
+    second = client.get("/FaturaIptal/talepler?liste=talep-ettikleriniz&sayfa=2", headers={"HX-Request": "true"})
+    body = second.get_data(as_text=True)
+    assert "<html" not in body and "Sayfa 2 / 2" in body
+    assert body.count('name="secim"') == 1  # the oldest request, alone on page 2
+    assert invoices[0].number in body
