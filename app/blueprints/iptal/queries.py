@@ -6,13 +6,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import joinedload, load_only
 
 from app.formatting import ISTANBUL, local_today
-from app.models import CancellationRequest, CancellationStatus, Taxpayer
+from app.models import CancellationRequest, CancellationStatus, Invoice, Taxpayer
 from app.pagination import Page, paginate
 
-DEFAULT_DAYS = 10  # "Listede son 10 güne ait iptal talepleri listelenmiştir."
+DEFAULT_DAYS = 10
+LIST_COLUMNS = (
+    CancellationRequest.amount,
+    CancellationRequest.status,
+    CancellationRequest.requested_at,
+    CancellationRequest.decided_at,
+)
+INVOICE_LIST_COLUMNS = (Invoice.ettn, Invoice.number, Invoice.issue_date, Invoice.sender_identifier, Invoice.receiver_identifier)  # "Listede son 10 güne ait iptal talepleri listelenmiştir."
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,11 @@ class DateRange:
 
 def _in_range(query: Select, period: DateRange) -> Select:
     low, high = period.bounds()
-    # The signed documents are downloaded one at a time, never shown in a list.
-    query = query.options(defer(CancellationRequest.request_xml), defer(CancellationRequest.decision_xml))
+    # Only what the table shows: the signed documents are downloaded one at a time.
+    query = query.options(
+        load_only(*LIST_COLUMNS),
+        joinedload(CancellationRequest.invoice, innerjoin=True).load_only(*INVOICE_LIST_COLUMNS),
+    )
     return query.where(CancellationRequest.requested_at >= low, CancellationRequest.requested_at < high).order_by(
         CancellationRequest.requested_at.desc(), CancellationRequest.id.desc()
     )
