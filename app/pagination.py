@@ -1,16 +1,16 @@
-"""One page of a list query: two queries (count + rows), whatever the page size.
+"""One page of a list query in one round trip: the rows and, beside them, the total.
 
-A window count (``count(*) OVER ()``) would save a round trip but makes the database build every
-matching row, joins included, before LIMIT: 17x slower on a year of a busy taxpayer's requests
-(bench/bench_iptal_lists.py). The separate count is answered from the list's partial index.
+Not a window count (``count(*) OVER ()``): that makes the database build every matching row,
+joins included, before LIMIT — 17x slower on a year of a busy taxpayer's requests
+(bench/bench_iptal_lists.py). A scalar subquery is counted once, from the list's partial index.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 
 from app.db import get_session
 
@@ -38,9 +38,36 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
-def paginate(query: Select, number: int, size: int = PAGE_SIZE) -> Page:
+def _first_column(row: Row[Any]) -> Any:
+    return row[0]
+
+
+def paginate(
+    query: Select,
+    number: int,
+    size: int = PAGE_SIZE,
+    convert: Callable[[Row[Any]], T] = _first_column,
+    count_of: Select | None = None,
+) -> Page[T]:
+    """Rows of page ``number`` (1-based) and the total, in one round trip.
+
+    The total is an uncorrelated scalar subquery beside the rows: the database counts once (from
+    the list's index) and returns the number with every row. Only a page past the end (a stale
+    link) costs a second query, to show the last page instead. ``convert`` turns a result row
+    (without the total) into an item; by default the row's first column, e.g. the ORM entity.
+    ``count_of`` is a cheaper query with the same rows (no joins that only add columns), if any.
+    """
     session = get_session()
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    number = min(max(1, number), max(1, -(-total // size)))
-    items = session.scalars(query.limit(size).offset((number - 1) * size)).unique().all()
-    return Page(items, number, size, total)
+    counted_rows = (query if count_of is None else count_of).order_by(None).subquery()
+    counting = select(func.count()).select_from(counted_rows).scalar_subquery()
+    counted = query.add_columns(counting.label("total_rows"))
+    number = max(1, number)
+    rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
+    if rows:
+        return Page([convert(row) for row in rows], number, size, rows[0][-1])
+    total = session.scalar(select(counting)) or 0
+    if total == 0:
+        return Page([], 1, size, 0)
+    last = -(-total // size)
+    rows = session.execute(counted.limit(size).offset((last - 1) * size)).all()
+    return Page([convert(row) for row in rows], last, size, total)
