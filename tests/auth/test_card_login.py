@@ -83,3 +83,15 @@ def test_logout_ends_the_session(client, demo_pki):
     login(client, token(demo_pki, "ege"))
     assert client.post("/giris/cikis").status_code == 303
     assert client.get("/hesabim").status_code == 302
+
+
+def test_an_idle_session_expires_and_htmx_is_sent_to_login(app, client, demo_pki):
+    import time
+    from datetime import timedelta
+
+    login(client, token(demo_pki, "ege"))
+    assert client.get("/hesabim").status_code == 200
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    time.sleep(2.2)  # itsdangerous counts whole seconds
+    response = client.get("/FaturaIptal/talepler", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"].startswith("/giris/")
