@@ -95,3 +95,33 @@ def test_an_idle_session_expires_and_htmx_is_sent_to_login(app, client, demo_pki
     time.sleep(2.2)  # itsdangerous counts whole seconds
     response = client.get("/FaturaIptal/talepler", headers={"HX-Request": "true"})
     assert response.status_code == 204 and response.headers["HX-Redirect"].startswith("/giris/")
+
+
+def test_a_certificate_from_an_untrusted_ca_is_refused(app, client, demo_pki, tmp_path, db_session):
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    # The office trusts only some other CA: the demo cards' certificates do not chain to it.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Başka Bir Sertifika Hizmet Sağlayıcısı")])
+    now = datetime.now(timezone.utc)
+    other_ca = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    anchor = tmp_path / "other-ca.pem"
+    anchor.write_bytes(other_ca.public_bytes(serialization.Encoding.PEM))
+    app.config["TRUST_ANCHORS"] = str(anchor)
+    app.extensions.pop("ebelge.trust_anchors", None)
+
+    response = login(client, token(demo_pki, "anadolu"))
+    assert response.status_code == 422
+    assert "güvenilen bir sertifika hizmet sağlayıcısı" in response.get_data(as_text=True)
+    assert client.get("/hesabim").status_code == 302
