@@ -32,7 +32,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.update(config.finish(settings, instance_path))
 
-    from app import cards, cli, db, errors, htmx, login, menu
+    from app import cards, cli, db, errors, htmx, login, menu, security
     from app.formatting import register_filters
     from flask_wtf.csrf import CSRFProtect
 
@@ -42,6 +42,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     CSRFProtect(app)
     errors.init_app(app)
     menu.init_app(app)
+    security.init_app(app)
     register_filters(app)
     cli.init_app(app)
     cards.init_app(app)

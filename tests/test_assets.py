@@ -37,3 +37,21 @@ def test_htmx_is_served_by_the_app_and_pinned_to_2_0(client):
     assert response.status_code == 200, "run the setup script: htmx comes from npm (package.json)"
     assert b'version:"2.0.' in response.data.replace(b" ", b"")
     response.close()
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/giris/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_inline_script_or_style_in_templates():
+    offenders = []
+    for path in own_files():
+        if path.suffix != ".html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {m.group(0)}" for m in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=|<style", text)]
+    assert offenders == []

@@ -11,6 +11,7 @@ from app.demo import load_demo_data
 from app.formatting import format_amount
 from app.models import Invoice
 from app.signing.demo_pki import DemoToken
+from tests.fixtures.browser import watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +47,9 @@ def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser
     buyer_context = browser.new_context(locale="tr-TR", timezone_id="Europe/Istanbul")
     try:
         page = seller_context.new_page()
+        violations = watch_csp(page)
         log_in(page, live_server.url, seller)
-        page.get_by_role("link", name="İptal Portalı").click()
+        page.get_by_role("navigation", name="Ana menü").get_by_role("link", name="İptal Portalı").click()
         page.get_by_role("link", name="Fatura iptal talebi oluşturmak için tıklayınız").click()
         page.get_by_label("Fatura No").fill(invoice.number)
         page.get_by_label("Ödenecek Tutar").fill(format_amount(invoice.payable_amount))
@@ -63,6 +65,7 @@ def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser
         )
 
         other = buyer_context.new_page()
+        violations += watch_csp(other)
         log_in(other, live_server.url, buyer)
         other.goto(live_server.url + "/FaturaIptal/talepler")
         incoming = other.locator("#gelen")
@@ -79,6 +82,7 @@ def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser
         row = page.locator("#talep-ettikleriniz tr", has_text=invoice.number)
         expect(row).to_contain_text("Fatura İptal Edildi")
         expect(row.locator("td").nth(8)).to_have_text(re.compile(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}"))
+        assert violations == [], violations
     finally:
         seller_context.close()
         buyer_context.close()
