@@ -17,7 +17,7 @@ from app.models import Taxpayer
 from app.signing.demo_pki import DemoPKI
 from tests import databases
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.pkcs11", "tests.fixtures.gib"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.pkcs11", "tests.fixtures.gib", "tests.fixtures.portal"]
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -18,7 +18,6 @@ from app.formats.xbrl.writer import write_yevmiye
 from app.models import AuditEvent, YevmiyeVerification
 from app.signing.act import signing_act
 from app.signing.demo_pki import DemoPKI
-from tests.iptal.conftest import party  # noqa: F401 - the demo taxpayers with their cards
 
 PLACEHOLDER = "Signature_YEV"
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.edefter.conftest import settings_form, zipped
-from tests.iptal.test_browser_flow import log_in
+from tests.fixtures.browser import log_in
 
 pytestmark = pytest.mark.browser
 

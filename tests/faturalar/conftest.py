@@ -16,7 +16,7 @@ from sqlalchemy import event
 from app.formats.ubl import PartyDetails, build_invoice
 from app.formats.ubl.examples import example_invoice
 from app.formatting import local_today
-from tests.iptal.conftest import Party, invoice_factory, party  # noqa: F401  (fixtures shared with the İptal Portalı)
+from tests.fixtures.portal import Party
 
 
 def details(who: Party, name: str | None = None) -> PartyDetails:

@@ -9,7 +9,7 @@ from app.formats.ubl import PartyDetails
 from app.formatting import local_today
 from app.signing.demo_pki import DemoToken
 from tests.faturalar.conftest import invoice_xml, zip_of
-from tests.iptal.test_browser_flow import log_in
+from tests.fixtures.browser import log_in
 
 pytestmark = pytest.mark.browser
 

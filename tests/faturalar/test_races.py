@@ -13,7 +13,7 @@ from app.db import get_session
 from app.formats.ubl import PartyDetails
 from app.models import AuditEvent, Invoice, Taxpayer
 from tests.faturalar.conftest import invoice_xml, zip_of
-from tests.iptal.test_races import real_app, run_together  # noqa: F401  (real_app is a fixture)
+from tests.fixtures.portal import run_together
 
 COUNT = 150
 

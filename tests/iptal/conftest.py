@@ -1,80 +1,15 @@
-"""Fixtures for the İptal Portalı: demo taxpayers with their cards, invoices between them."""
+"""Fixtures for the İptal Portalı's view tests (demo taxpayers and invoices: tests/fixtures/portal.py)."""
 
 from __future__ import annotations
 
 import re
-import uuid
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
 from typing import Callable
 
 import pytest
 from flask.testing import FlaskClient
 
-from app.formatting import local_today
-from app.models import Invoice, Taxpayer
-from app.signing.demo_pki import DemoPKI, DemoToken
-
-
-@dataclass
-class Party:
-    taxpayer: Taxpayer
-    token: DemoToken
-
-    def card(self, **extra: str) -> dict[str, str]:
-        return {"surucu": "SoftHSM", "kart": self.token.label, **extra}
-
-
-@pytest.fixture
-def party(demo_pki: DemoPKI, db_session) -> Callable[[str], Party]:
-    """A demo taxpayer (by its demo key: anadolu, ege, ayse, karadeniz) and its SoftHSM card."""
-
-    def make(key: str) -> Party:
-        token = next(t for t in demo_pki.tokens if t.key == key)
-        taxpayer = db_session.query(Taxpayer).filter_by(identifier=token.owner_id).one_or_none()
-        if taxpayer is None:
-            taxpayer = Taxpayer(identifier=token.owner_id, unvan=token.owner_name)
-            db_session.add(taxpayer)
-            db_session.flush()
-        return Party(taxpayer, token)
-
-    return make
-
-
-@pytest.fixture
-def invoice_factory(db_session) -> Callable[..., Invoice]:
-    counter = iter(range(1, 1_000_000))
-
-    def make(
-        seller: Party,
-        buyer: Party,
-        *,
-        amount: str = "7840.80",
-        profile: str = "TEMELFATURA",
-        delivered_days_ago: int = 1,
-        number: str | None = None,
-    ) -> Invoice:
-        delivered = local_today() - timedelta(days=delivered_days_ago)
-        invoice = Invoice(
-            ettn=str(uuid.uuid4()),
-            number=number or f"DAS{delivered.year}{next(counter):09d}",
-            profile_id=profile,
-            type_code="SATIS",
-            issue_date=delivered,
-            sender_identifier=seller.taxpayer.identifier,
-            sender_name=seller.taxpayer.unvan,
-            receiver_identifier=buyer.taxpayer.identifier,
-            receiver_name=buyer.taxpayer.unvan,
-            payable_amount=Decimal(amount),
-            currency="TRY",
-            delivered_on=delivered,
-        )
-        db_session.add(invoice)
-        db_session.commit()
-        return invoice
-
-    return make
+from app.models import Invoice
+from tests.fixtures.portal import Party
 
 
 def draft_from(html: str) -> str:

@@ -5,23 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from app.demo import load_demo_data
 from app.formatting import format_amount
 from app.models import Invoice
-from app.signing.demo_pki import DemoToken
-from tests.fixtures.browser import watch_csp
+from tests.fixtures.browser import log_in, watch_csp
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, base_url: str, token: DemoToken) -> None:
-    page.goto(base_url + "/giris/")
-    page.get_by_label("Sertifika").select_option(token.label)
-    page.get_by_label("Şifre").fill(token.pin)
-    page.get_by_role("button", name="Giriş").click()
-    expect(page.get_by_text(f"Hoş geldiniz, {token.owner_name}.")).to_be_visible()
 
 
 def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser, demo_pki):

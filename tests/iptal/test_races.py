@@ -3,13 +3,10 @@ the same "Onayla" sent twice at once, two approvals at once. Exactly one wins ea
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from typing import Callable, Iterator
 
-import pytest
 from sqlalchemy import func, select
 
 from app.blueprints.iptal import operations
@@ -17,25 +14,8 @@ from app.blueprints.iptal.rules import CancellationRefused
 from app.cards import CardChoice
 from app.db import get_session
 from app.formatting import local_today
-from app.migrate import upgrade
 from app.models import AuditEvent, CancellationRequest, CancellationStatus, Invoice, PartyRole, Taxpayer
-from tests import databases
-from tests.conftest import make_test_app
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def real_app(request, tmp_path, demo_pki) -> Iterator:
-    if request.param == "sqlite":
-        url = databases.sqlite_url(tmp_path)
-    else:
-        databases.skip_or_fail_without_postgres()
-        url = databases.create_postgres_database()
-    upgrade(url)
-    app = make_test_app(url, tmp_path / "instance", demo_pki)
-    yield app
-    app.extensions["ebelge.db"].engine.dispose()
-    if request.param == "postgresql":
-        databases.drop_postgres_database(url)
+from tests.fixtures.portal import run_together
 
 
 def setup_invoice(app, demo_pki) -> tuple[int, int, int]:
@@ -54,26 +34,6 @@ def setup_invoice(app, demo_pki) -> tuple[int, int, int]:
         session.add(invoice)
         session.commit()
         return seller.id, buyer.id, invoice.id
-
-
-def run_together(*actions: Callable[[], object]) -> list[object]:
-    """Start the actions at the same moment in threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(actions))
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            results[index] = action()
-        except Exception as exc:  # the loser's refusal is part of the result
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def request_as(app, demo_pki, taxpayer_id, key, invoice_id, role, submission_id):
