@@ -1,4 +1,4 @@
-"""``flask`` commands: database migrations and demo data."""
+"""``flask`` commands: database migrations, demo data and the audit chain check."""
 
 from __future__ import annotations
 
@@ -38,6 +38,25 @@ def demo_data() -> None:
         click.echo(line)
 
 
+audit_cli = AppGroup("audit", help="İşlem kayıtları (denetim izi).")
+
+
+@audit_cli.command("verify")
+@click.option("--zincir", "chain", default=None, help="Yalnızca bu zincir, örneğin mukellef:3 veya sistem.")
+def audit_verify(chain: str | None) -> None:
+    """Check every audit chain; name the first broken entry of each broken chain (exit 1 then)."""
+    from app.audit import verify_chains
+    from app.db import get_session
+
+    checked, breaks = verify_chains(get_session(), chain)
+    for found in breaks:
+        click.echo(f"BOZUK: {found.message}", err=True)
+    if breaks:
+        raise SystemExit(1)
+    click.echo(f"{checked} kayıt zinciri doğrulandı; değiştirilmiş ya da silinmiş kayıt yok.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data)
+    app.cli.add_command(audit_cli)

@@ -13,12 +13,12 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
-from app.db import get_session
 from app.formatting import local_today
 from app.gib.errors import GibError
 from app.gib_access import gib_client
 from app.models import Invoice, Taxpayer
 from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS, GIB_VKN
+from app.unit_of_work import unit_of_work
 
 ETTN_NAMESPACE = uuid.UUID("6f1c2c59-5a57-4d38-9a53-4f3c0a7de0b1")
 
@@ -38,22 +38,25 @@ def demo_taxpayers() -> list[tuple[str, str, str]]:
 
 
 def load_demo_data() -> Iterator[str]:
-    session = get_session()
-    by_key: dict[str, Taxpayer] = {}
-    for key, identifier, name in demo_taxpayers():
-        taxpayer = session.scalar(select(Taxpayer).where(Taxpayer.identifier == identifier))
-        if taxpayer is None:
-            taxpayer = Taxpayer(identifier=identifier, unvan=name)
-            session.add(taxpayer)
-            yield f"Mükellef eklendi: {identifier} {name}"
-        by_key[key] = taxpayer
-    session.flush()
-    added = 0
-    for invoice in _demo_invoices(by_key):
-        if session.scalar(select(Invoice.id).where(Invoice.ettn == invoice.ettn)) is None:
-            session.add(invoice)
-            added += 1
-    session.commit()
+    messages: list[str] = []
+    with unit_of_work() as work:
+        by_key: dict[str, Taxpayer] = {}
+        for key, identifier, name in demo_taxpayers():
+            taxpayer = work.session.scalar(select(Taxpayer).where(Taxpayer.identifier == identifier))
+            if taxpayer is None:
+                taxpayer = Taxpayer(identifier=identifier, unvan=name)
+                work.session.add(taxpayer)
+                messages.append(f"Mükellef eklendi: {identifier} {name}")
+            by_key[key] = taxpayer
+        work.session.flush()
+        added = 0
+        for invoice in _demo_invoices(by_key):
+            if work.session.scalar(select(Invoice.id).where(Invoice.ettn == invoice.ettn)) is None:
+                work.session.add(invoice)
+                added += 1
+        if added or messages:
+            work.record("demo_verileri_yuklendi", taxpayer_id=None, mukellef=len(messages), fatura=added)
+    yield from messages
     yield f"{added} demo fatura eklendi." if added else "Demo faturalar zaten yüklü."
     yield from _register_at_gib(by_key.values())
 

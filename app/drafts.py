@@ -12,11 +12,13 @@ from typing import Any
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from app.refusals import Refused
+
 DRAFT_MAX_AGE_SECONDS = 15 * 60
 
 
-class DraftExpired(Exception):
-    message = "Onay ekranının süresi doldu veya form değiştirildi. Lütfen işlemi baştan başlatınız."
+class DraftExpired(Refused):
+    default_message = "Onay ekranının süresi doldu veya form değiştirildi. Lütfen işlemi baştan başlatınız."
 
 
 def _serializer(kind: str) -> URLSafeTimedSerializer:

@@ -6,13 +6,8 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
 
-AREAS = [
-    ("home", "home.index", "Ana Sayfa"),
-    ("iptal", "iptal.index", "İptal Portalı"),
-    ("faturalar", "faturalar.index", "Faturalar"),
-    ("yonetim", "yonetim.index", "Yönetim"),
-    ("edefter", "edefter.index", "e-Defter"),
-]
+from app.areas import AREAS
+
 
 
 @dataclass(frozen=True)
@@ -25,8 +20,10 @@ class MenuItem:
 def menu_items() -> list[MenuItem]:
     current = (request.endpoint or "").split(".")[0]
     return [
-        MenuItem(label, url_for(endpoint) if area in current_app.blueprints else None, area == current)
-        for area, endpoint, label in AREAS
+        MenuItem(area.menu_label, url_for(area.menu_endpoint) if area.name in current_app.blueprints else None,
+                 area.name == current)
+        for area in AREAS
+        if area.menu_endpoint and area.menu_label
     ]
 
 

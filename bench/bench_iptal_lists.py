@@ -40,8 +40,8 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import Engine, make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.blueprints.faturalar.queries import Direction, InvoiceFilter, InvoiceRow  # noqa: E402
-from app.blueprints.iptal.queries import DateRange  # noqa: E402
+from app.invoices.queries import Direction, InvoiceFilter, InvoiceRow  # noqa: E402
+from app.iptal.queries import DateRange  # noqa: E402
 from app.cards import installed_drivers, tokens_for  # noqa: E402
 from app.formatting import local_today  # noqa: E402
 from app.identifiers import make_vkn  # noqa: E402

@@ -1,6 +1,6 @@
 """Full page for a normal request, the fragment for an HTMX swap, HX-Redirect when logged out."""
 
-from app.models.audit import record
+from app.audit import append
 
 HTMX = {"HX-Request": "true"}
 
@@ -15,7 +15,7 @@ def test_normal_request_gets_the_full_page(client, taxpayer_factory, login_as):
 
 def test_htmx_request_gets_only_the_fragment(client, taxpayer_factory, login_as, db_session):
     taxpayer = taxpayer_factory()
-    record(db_session, "giris", taxpayer_id=taxpayer.id, certificate_serial="0A1B")
+    append(db_session, "giris", taxpayer_id=taxpayer.id, certificate_serial="0A1B")
     db_session.commit()
     login_as(taxpayer)
     response = client.get("/hesabim", headers=HTMX)
@@ -34,7 +34,7 @@ def test_boosted_and_history_restore_requests_get_the_full_page(client, taxpayer
 
 def test_history_shows_only_the_taxpayers_own_events(client, taxpayer_factory, login_as, db_session):
     mine, other = taxpayer_factory(), taxpayer_factory()
-    record(db_session, "iptal_talebi", taxpayer_id=other.id, object_id="GIZLI-42")
+    append(db_session, "iptal_talebi", taxpayer_id=other.id, object_id="GIZLI-42")
     db_session.commit()
     login_as(mine)
     assert b"GIZLI-42" not in client.get("/hesabim").data

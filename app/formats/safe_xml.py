@@ -16,6 +16,8 @@ from typing import Any, Final
 
 from lxml import etree
 
+from app.refusals import Refused
+
 # Options accepted by both etree.XMLParser and etree.iterparse.
 SAFE_PARSER_OPTIONS: Final[dict[str, Any]] = {
     "resolve_entities": False,  # keep entity references as they are: nothing is expanded or fetched
@@ -30,12 +32,8 @@ SAFE_PARSER_OPTIONS: Final[dict[str, Any]] = {
 XML_PARSER_ONLY_OPTIONS: Final[dict[str, Any]] = {"decompress": False}
 
 
-class XmlInputError(ValueError):
+class XmlInputError(Refused, ValueError):
     """Base of every refused input in app.formats; ``message`` is the Turkish text for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class UnsafeXmlError(XmlInputError):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from app.refusals import Refused
 
-class GibError(Exception):
+
+class GibError(Refused):
     """Base of every GİB call failure; `message` (also `str(exc)`) is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class GibUnavailable(GibError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from app.refusals import Refused
+
 _ISTANBUL = ZoneInfo("Europe/Istanbul")
 
 
@@ -13,15 +15,11 @@ def format_local_time(moment: datetime) -> str:
     return moment.astimezone(_ISTANBUL).strftime("%d-%m-%Y %H:%M:%S")
 
 
-class SigningError(Exception):
+class SigningError(Refused):
     """Base class: everything app/signing raises on purpose."""
 
     code = "signing_error"
     default_message = "İmza işlemi tamamlanamadı."
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
-        super().__init__(self.message)
 
 
 class DriverNotConfiguredError(SigningError):

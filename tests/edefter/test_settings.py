@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import select
 
-from app.blueprints.edefter.company import company_info
-from app.blueprints.edefter.places import PROVINCES
+from app.edefter.company.company_info import company_info
+from app.edefter.company.places import PROVINCES
 from app.formats.xbrl.samples import sample_document, sample_entries
 from app.formats.xbrl.writer import write_yevmiye
 from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary

@@ -7,8 +7,8 @@ import io
 
 from sqlalchemy import func, select
 
-from app.blueprints.faturalar import operations
-from app.blueprints.faturalar.report import ImportReport
+from app.invoices import operations
+from app.invoices.report import ImportReport
 from app.db import get_session
 from app.formats.ubl import PartyDetails
 from app.models import AuditEvent, Invoice, Taxpayer

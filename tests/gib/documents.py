@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from lxml import etree
 
-from app.gib.documents.efatura_application import EFaturaApplicationForm, build_efatura_application
-from app.gib.documents.user_account import LabelSpec, UserAccountRequest, build_user_account_request
+from app.formats.gib.efatura_application import EFaturaApplicationForm, build_efatura_application
+from app.formats.gib.user_account import LabelSpec, UserAccountRequest, build_user_account_request
 
 ANADOLU_VKN = "4821307561"
 ANADOLU_TITLE = "Anadolu Tekstil Sanayi ve Ticaret A.Ş."

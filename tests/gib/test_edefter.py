@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from app.gib.client import GibClient, GibRejected
-from app.gib.documents.approved_berat import read_approved_berat
+from app.formats.gib.approved_berat import read_approved_berat
 from app.signing import verify_signed_xml
 from app.signing.demo_pki import GIB_VKN, DemoPKI
 from tests.fixtures.gib import RunningSimulator, sign_as

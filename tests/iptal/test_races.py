@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from app.blueprints.iptal import operations
-from app.blueprints.iptal.rules import CancellationRefused
+from app.iptal import operations
+from app.iptal.rules import CancellationRefused
 from app.cards import CardChoice
 from app.db import get_session
 from app.formatting import local_today

@@ -16,7 +16,7 @@ from app.signing.act import signing_act
 from app.signing.certinfo import KIND_MALI_MUHUR
 from app.signing.demo_pki import DemoTaxpayer, provision
 from app.signing.drivers import get_library, module_path_for, pkcs11_lock
-from app.signing.identifiers import vkn_check_digit
+from app.identifiers import vkn_check_digit
 from app.signing.tokens import find_token, list_tokens, token_error_from
 
 

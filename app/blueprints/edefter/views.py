@@ -7,11 +7,12 @@ from typing import Any, Mapping
 from flask import Response, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.edefter import bp, queries, verification
-from app.blueprints.edefter.branch_rules import read_branch
-from app.blueprints.edefter.contract_rules import missing_bookkeeper, read_contract
-from app.blueprints.edefter.forms import FormInvalid
-from app.blueprints.edefter.operations import (
+from app.blueprints.edefter import bp
+from app.edefter.company import queries, verification
+from app.edefter.company.branch_rules import read_branch
+from app.edefter.company.contract_rules import missing_bookkeeper, read_contract
+from app.edefter.company.forms import FormInvalid
+from app.edefter.company.operations import (
     EdefterRefused,
     RecordNotFound,
     add_branch,
@@ -20,16 +21,14 @@ from app.blueprints.edefter.operations import (
     save_contract,
     save_settings,
 )
-from app.blueprints.edefter.settings_form import settings_values
-from app.blueprints.edefter.settings_rules import name_label, read_settings
-from app.blueprints.edefter.upload import stored_upload
+from app.edefter.company.settings_form import settings_values
+from app.edefter.company.settings_rules import name_label, read_settings
 from app.cards import trust_anchors
-from app.db import get_session
-from app.formats.xbrl.errors import YevmiyeReadError
 from app.formats.xbrl.source import DEFAULT_MAX_BYTES
 from app.formatting import local_today
 from app.htmx import render, see_other
 from app.models import AccountingContract, BeratPeriod, ContractKind, PeriodKind
+from app.refusals import Refused
 
 UYUMLU_YAZILIM_REMINDER = (
     "Unutmayınız: GİB e-Defter Uygulaması'na (https://uyg.edefter.gov.tr/edefter/) mali mühür veya e-İmzanız ile "
@@ -115,7 +114,6 @@ def contract_add() -> Response:
     except FormInvalid as invalid:
         return _contracts_page(request.form, invalid.errors, status=422)
     except EdefterRefused as refused:
-        get_session().rollback()
         return _contracts_page(request.form, {}, refused.message, 422)
     flash("Sözleşme bilgisi eklendi.", "success")
     return see_other(url_for("edefter.contracts"))
@@ -157,7 +155,6 @@ def contract_update(contract_id: int) -> Response:
     except FormInvalid as invalid:
         return _contract_edit_page(contract_id, request.form, invalid.errors, status=422)
     except EdefterRefused as refused:
-        get_session().rollback()
         return _contract_edit_page(contract_id, request.form, {}, refused.message, 422)
     except RecordNotFound:
         abort(404)
@@ -200,7 +197,6 @@ def branch_add() -> Response:
     except FormInvalid as invalid:
         return _branches_page(request.form, invalid.errors, status=422)
     except EdefterRefused as refused:
-        get_session().rollback()
         return _branches_page(request.form, {"sube_kodu": refused.message}, status=422)
     flash(f"{branch.display} şubesi eklendi.", "success")
     return see_other(url_for("edefter.branches"))
@@ -214,7 +210,6 @@ def branch_delete(branch_id: int) -> Response:
     except RecordNotFound:
         abort(404)
     except EdefterRefused as refused:
-        get_session().rollback()
         return _branches_page({}, {}, refused.message, 422)
     flash(f"{branch.display} şubesi silindi.", "success")
     return see_other(url_for("edefter.branches"))
@@ -240,35 +235,17 @@ def _max_upload_bytes() -> int:
     return int(current_app.config.get("EDEFTER_YEVMIYE_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
-def _chosen_branch_id(value: str) -> int | None:
-    if not value:
-        return None
-    if not value.isdigit():
-        raise EdefterRefused("Seçilen şube bulunamadı; şube listesini yenileyip tekrar seçiniz.")
-    return int(value)
-
-
 @bp.post("/yevmiye-dogrulama")
 def yevmiye_upload() -> Response:
     """"Yükle": read the previous integrator's last yevmiye and record where its numbering continues."""
-    # The request's read-only transaction (the user loader's) must not hold SQLite's write lock while
-    # hundreds of MB are received and read.
-    get_session().commit()
     chosen = request.form.get("sube", "")
     upload_file = request.files.get("dosya")
     if upload_file is None or not upload_file.filename:
         return _yevmiye_page("Yüklenecek yevmiye dosyasını (XML ya da zip) seçiniz.", 422, chosen)
-    if queries.settings_of(current_user) is None:
-        return _yevmiye_page("Yevmiye doğrulamasından önce Firma Ayarları'nı kaydediniz.", 422, chosen)
-    limit = _max_upload_bytes()
     try:
-        scope = verification.scope_for(current_user, _chosen_branch_id(chosen))
-        get_session().commit()
-        with stored_upload(upload_file.stream, upload_file.filename, limit) as upload:
-            summary, check = verification.read_and_check(upload, current_user, scope, trust_anchors(), limit)
-            recorded = verification.record_verification(current_user, scope, upload, summary, check)
-    except (YevmiyeReadError, EdefterRefused) as refused:
-        get_session().rollback()
+        recorded, check = verification.verify_yevmiye_upload(current_user, chosen, upload_file.stream,
+                                                             upload_file.filename, trust_anchors(), _max_upload_bytes())
+    except Refused as refused:
         return _yevmiye_page(refused.message, 422, chosen)
     flash(f"Yevmiye doğrulandı: {recorded.period_start:%m/%Y} dönemine ait {recorded.unique_id} defterinin son yevmiye "
           f"madde numarası {recorded.last_entry_counter}, son satır numarası {recorded.last_line_number}.", "success")

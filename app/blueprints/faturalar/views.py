@@ -7,9 +7,10 @@ import io
 from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.faturalar import bp, operations, queries
-from app.blueprints.faturalar.queries import Direction, InvoiceFilter
-from app.blueprints.faturalar.report import ImportSummary
+from app.blueprints.faturalar import bp
+from app.invoices import operations, queries
+from app.invoices.queries import Direction, InvoiceFilter
+from app.invoices.report import ImportSummary
 from app.formats.ubl import UploadError
 from app.htmx import render, see_other
 

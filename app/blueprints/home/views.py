@@ -1,15 +1,18 @@
-"""The portal's landing page and the logged-in taxpayer's own page."""
+"""The portal's landing page, the logged-in taxpayer's own page and its İşlem Geçmişi."""
 
-from flask import render_template
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from app.audit import queries
+from app.audit.labels import action_label, result_label
 from app.blueprints.home import bp
-from app.db import get_session
 from app.htmx import render
-from app.models import AuditEvent
 
-HISTORY_PAGE_SIZE = 50
+RECENT_ON_ACCOUNT_PAGE = 10
 
 
 @bp.get("/")
@@ -20,12 +23,41 @@ def index() -> str:
 
 @bp.get("/hesabim")
 @login_required
-def account():
-    """The taxpayer's identity and its latest recorded acts (İşlem Geçmişi)."""
-    events = get_session().scalars(
-        select(AuditEvent)
-        .where(AuditEvent.taxpayer_id == current_user.id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(HISTORY_PAGE_SIZE)
-    ).all()
-    return render("home/account.html", "home/_history.html", events=events)
+def account() -> Response:
+    """The taxpayer's identity and its latest recorded acts."""
+    page = queries.history(current_user, queries.HistoryFilter(), 1, RECENT_ON_ACCOUNT_PAGE)
+    return render("home/account.html", "home/_recent.html", page=page, action_label=action_label,
+                  result_label=result_label)
+
+
+def _history_filter() -> tuple[queries.HistoryFilter, str | None]:
+    try:
+        start = date.fromisoformat(request.args["baslangic"]) if request.args.get("baslangic") else None
+        end = date.fromisoformat(request.args["bitis"]) if request.args.get("bitis") else None
+    except ValueError:
+        return queries.HistoryFilter(action=request.args.get("islem") or None), "Tarihler GG.AA.YYYY biçiminde olmalıdır."
+    if start and end and start > end:
+        return queries.HistoryFilter(action=request.args.get("islem") or None), "Başlangıç tarihi bitiş tarihinden sonra olamaz."
+    return queries.HistoryFilter(start, end, request.args.get("islem") or None), None
+
+
+def _history_context() -> dict:
+    wanted, error = _history_filter()
+    page = queries.history(current_user, wanted, request.args.get("sayfa", 1, type=int))
+    return {"page": page, "wanted": wanted, "error": error, "actions": queries.action_choices(current_user),
+            "action_label": action_label, "result_label": result_label}
+
+
+@bp.get("/hesabim/islem-gecmisi")
+@login_required
+def history() -> Response:
+    """İşlem Geçmişi: who did what and when, with which certificate and result; filtered by date and kind."""
+    return render("home/history.html", "home/_history.html", **_history_context())
+
+
+@bp.post("/hesabim/islem-gecmisi/dogrula")
+@login_required
+def verify_history() -> Response:
+    """Check this taxpayer's chain of entries and say whether every one is as it was written."""
+    return render("home/history.html", "home/_chain_check.html", chain_break=queries.check_own_chain(current_user),
+                  checked=True, **_history_context())

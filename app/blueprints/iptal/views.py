@@ -7,15 +7,14 @@ from datetime import date
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.iptal import bp, operations, queries
-from app.blueprints.iptal.rules import CancellationRefused
+from app.blueprints.iptal import bp
+from app.iptal import operations, queries
 from app.cards import CardChoice, card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
-from app.db import get_session
 from app.drafts import DraftExpired, make_draft, read_draft
 from app.formatting import AmountError, format_plain_amount, parse_amount
 from app.htmx import is_partial, render, see_other
-from app.models import Invoice, PartyRole
-from app.signing.errors import SigningError
+from app.models import PartyRole
+from app.refusals import Refused
 
 
 @bp.before_request
@@ -77,7 +76,7 @@ def request_confirm() -> Response:
         certificate = certificate_for_confirmation(card, current_user.identifier)
     except ValueError as exc:  # AmountError, an unknown role
         return _request_form(str(exc) if isinstance(exc, AmountError) else "İşlem sahibini seçiniz.", 422)
-    except (CancellationRefused, SigningError) as exc:
+    except Refused as exc:
         return _request_form(exc.message, 422)
     draft = make_draft("iptal-talebi", invoice_id=invoice.id, amount=str(amount), role=role.value,
                        driver=card.driver, token=card.token_label)
@@ -98,10 +97,9 @@ def request_sign() -> Response:
         cancellation, _created = operations.create_request(
             current_user, plan, draft["submission_id"], card, request.form.get("sifre", "")
         )
-    except (CancellationRefused, SigningError) as exc:
-        get_session().rollback()
-        invoice = get_session().get(Invoice, plan.invoice_id)
-        if invoice is None or invoice.party_role_of(current_user.identifier) is None:
+    except Refused as exc:
+        invoice = queries.invoice_of(current_user, plan.invoice_id)
+        if invoice is None:
             abort(404)
         return render("iptal/confirm_request.html", "iptal/_confirm_request.html", status=422, invoice=invoice,
                       amount=plan.amount, role=plan.role, certificate=None, draft=request.form["taslak"],
@@ -190,7 +188,7 @@ def decision_confirm() -> Response:
     try:
         card = card_choice_from(request.form)
         certificate = certificate_for_confirmation(card, current_user.identifier)
-    except SigningError as exc:
+    except Refused as exc:
         flash(exc.message, "error")
         return see_other(url_for("iptal.lists"))
     chosen = [r for r in (queries.visible_request(current_user, i) for i in ids)
@@ -214,8 +212,7 @@ def decision_sign() -> Response:
     try:
         result = operations.decide_requests(current_user, draft["ids"], draft["decision"], card,
                                             request.form.get("sifre", ""))
-    except (CancellationRefused, SigningError) as exc:
-        get_session().rollback()
+    except Refused as exc:
         chosen = [r for r in (queries.visible_request(current_user, i) for i in draft["ids"]) if r is not None]
         return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", status=422, requests=chosen,
                       decision=draft["decision"], certificate=None, draft=request.form["taslak"], error=exc.message)

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.gib.documents.approved_berat import ApprovedBerat, build_approved_berat
-from app.gib.documents.berat import BeratInfo, read_berat_info
+from app.formats.gib.approved_berat import ApprovedBerat, build_approved_berat
+from app.formats.gib.berat import BeratInfo, read_berat_info
 from app.gib.simulator import refusals
 from app.gib.simulator.clock import ISTANBUL
 from app.gib.simulator.models import Berat, Taxpayer

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.gib.documents.user_account import (
+from app.formats.gib.user_account import (
     DOCUMENT_TYPES,
     ROLES,
     LabelSpec,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.gib.documents.efatura_application import PRIVATE_INTEGRATION, read_efatura_application
+from app.formats.gib.efatura_application import PRIVATE_INTEGRATION, read_efatura_application
 from app.gib.simulator import refusals
 from app.gib.simulator.models import EFaturaApplication, Taxpayer
 from app.gib.simulator.refusals import Refusal

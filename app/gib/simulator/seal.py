@@ -7,7 +7,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from app.gib.documents.common import SIGNATURE_PLACEHOLDER_ID
+from app.formats.gib.common import SIGNATURE_PLACEHOLDER_ID
 from app.gib.simulator import refusals
 from app.gib.simulator.refusals import Refusal
 from app.gib.simulator.settings import SealSettings

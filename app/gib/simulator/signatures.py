@@ -10,8 +10,8 @@ from typing import TypeVar
 from cryptography import x509
 from lxml import etree
 
-from app.gib.documents import DocumentError, parse_xml
-from app.gib.documents.common import UnparsableDocument
+from app.formats.gib import DocumentError, parse_xml
+from app.formats.gib.common import UnparsableDocument
 from app.gib.simulator import refusals
 from app.gib.simulator.clock import SimulatorClock
 from app.gib.simulator.refusals import Refusal

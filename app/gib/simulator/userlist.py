@@ -17,7 +17,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.gib.documents.user_account import DOCUMENT_TYPES
+from app.formats.gib.user_account import DOCUMENT_TYPES
 from app.gib.simulator import refusals
 from app.gib.simulator.clock import ISTANBUL
 from app.gib.simulator.models import Alias, Taxpayer

@@ -1,0 +1,22 @@
+"""The portal's areas, in menu order: one list for the factory (which blueprints to register) and the menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str  # the blueprint package under app/blueprints/
+    menu_endpoint: str | None  # None: registered, but not in the main menu
+    menu_label: str | None = None
+
+
+AREAS = (
+    Area("home", "home.index", "Ana Sayfa"),
+    Area("auth", None),
+    Area("iptal", "iptal.index", "İptal Portalı"),
+    Area("faturalar", "faturalar.index", "Faturalar"),
+    Area("yonetim", "yonetim.index", "Yönetim"),
+    Area("edefter", "edefter.index", "e-Defter"),
+)

@@ -1,0 +1,30 @@
+"""How each recorded act is named on the İşlem Geçmişi page."""
+
+from __future__ import annotations
+
+ACTION_LABELS: dict[str, str] = {
+    "giris": "Akıllı kartla giriş",
+    "iptal_talebi_olusturuldu": "İptal talebi oluşturuldu",
+    "iptal_talebi_silindi": "İptal talebi silindi",
+    "iptal_talebi_onaylandi": "İptal talebi onaylandı (fatura iptal edildi)",
+    "iptal_talebi_reddedildi": "İptal talebi reddedildi",
+    "fatura_yuklendi": "Fatura yüklendi",
+    "edefter_firma_ayarlari_kaydedildi": "e-Defter firma ayarları kaydedildi",
+    "edefter_sozlesme_eklendi": "e-Defter sözleşmesi eklendi",
+    "edefter_sozlesme_degistirildi": "e-Defter sözleşmesi değiştirildi",
+    "edefter_sozlesme_silindi": "e-Defter sözleşmesi silindi",
+    "edefter_sube_eklendi": "Şube eklendi",
+    "edefter_sube_silindi": "Şube silindi",
+    "edefter_yevmiye_dogrulandi": "Yevmiye numarası doğrulandı",
+    "demo_verileri_yuklendi": "Demo verileri yüklendi",
+}
+
+RESULT_LABELS: dict[str, str] = {"ok": "Başarılı"}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def result_label(result: str) -> str:
+    return RESULT_LABELS.get(result, result)

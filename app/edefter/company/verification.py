@@ -1,0 +1,191 @@
+"""Yevmiye Numarası Doğrulama (SPEC D4): learn where the previous integrator's numbering stopped.
+
+The uploaded file is read by the core (``app.formats.xbrl``): streamed, checked to be a yevmiye of this
+taxpayer and of the chosen branch, its signature verified against the portal's trust anchors. Only a
+file that passes is recorded, with one audit entry; anything refused changes nothing (decision 0062).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO
+
+from app.edefter.company import queries
+from app.edefter.company.operations import EdefterRefused, lock_taxpayer
+from app.edefter.company.upload import StoredUpload, stored_upload
+from app.unit_of_work import release_reads, unit_of_work
+from app.formats.xbrl.signature_check import SignatureCheck, SignatureStatus, check_yevmiye_signature
+from app.formats.xbrl.yevmiye_reader import YevmiyeSummary, read_yevmiye_summary
+from app.models import EdefterBranch, EdefterSettings, Taxpayer, YevmiyeVerification
+
+SIGNATURE_LABELS = {
+    SignatureStatus.VALID.value: "İmza geçerli",
+    SignatureStatus.INVALID.value: "İmza geçersiz",
+    SignatureStatus.UNSIGNED.value: "İmzasız",
+    SignatureStatus.TOO_LARGE.value: "İmza boyut nedeniyle kontrol edilmedi",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose numbering a file continues: the unbranched company, or one branch (as it stood at the upload)."""
+
+    branch_id: int | None
+    code: str | None
+    name: str | None
+
+
+def scope_for(taxpayer: Taxpayer, branch_id: int | None) -> Scope:
+    if branch_id is None:
+        return Scope(None, None, None)
+    branch = queries.branch_of(taxpayer, branch_id)
+    if branch is None:
+        raise EdefterRefused("Seçilen şube bulunamadı; şube listesini yenileyip tekrar seçiniz.")
+    return Scope(branch.id, branch.code, branch.name)
+
+
+def read_and_check(upload: StoredUpload, taxpayer: Taxpayer, scope: Scope, trust_anchors: list,
+                   max_bytes: int) -> tuple[YevmiyeSummary, SignatureCheck]:
+    """The core's summary and signature check; raises YevmiyeReadError, or EdefterRefused for a bad signature.
+
+    Runs outside any database transaction: reading hundreds of MB must not hold a lock.
+    """
+    summary = read_yevmiye_summary(upload.path, max_bytes=max_bytes, expected_owner_id=taxpayer.identifier,
+                                   expected_branch_code=scope.code)
+    check = check_yevmiye_signature(upload.path, trust_anchors, expected_owner_id=taxpayer.identifier,
+                                    max_bytes=max_bytes)
+    if check.status is SignatureStatus.INVALID:
+        raise EdefterRefused(
+            f"{check.message} İmzası doğrulanamayan bir defterin yevmiye numarası esas alınamaz; önceki "
+            "entegratörünüzden imzalı son yevmiye dosyasını yeniden alınız."
+        )
+    return summary, check
+
+
+def record_verification(taxpayer: Taxpayer, scope: Scope, upload: StoredUpload, summary: YevmiyeSummary,
+                        check: SignatureCheck) -> YevmiyeVerification:
+    """Store what was read, in one short unit of work (the branch must still be there, unchanged)."""
+    with unit_of_work() as work:
+        lock_taxpayer(taxpayer)
+        if scope.branch_id is not None:
+            branch = queries.branch_of(taxpayer, scope.branch_id, for_update=True)
+            if branch is None or branch.code != scope.code:
+                raise EdefterRefused("Seçilen şube bu arada silinmiş ya da değişmiş; lütfen tekrar deneyiniz.")
+        verification = _verification_row(taxpayer, scope, upload, summary, check)
+        work.session.add(verification)
+        work.session.flush()
+        work.record("edefter_yevmiye_dogrulandi", taxpayer_id=taxpayer.id, object_type="yevmiye_dogrulama",
+                    object_id=verification.id, certificate_serial=verification.signer_serial,
+                    result=check.status.value, donem=f"{summary.period_start:%Y-%m}", sube=scope.code,
+                    son_madde_no=summary.last_entry_counter, dosya=upload.file_name, boyut=upload.size,
+                    sha256=upload.sha256)
+    return verification
+
+
+def _verification_row(taxpayer: Taxpayer, scope: Scope, upload: StoredUpload, summary: YevmiyeSummary,
+                      check: SignatureCheck) -> YevmiyeVerification:
+    info = check.verification.certificate_info if check.verification is not None else None
+    return YevmiyeVerification(
+        taxpayer_id=taxpayer.id,
+        branch_id=scope.branch_id,
+        branch_code=scope.code,
+        branch_name=summary.branch_name or scope.name,
+        unique_id=summary.unique_id[:40],
+        period_start=summary.period_start,
+        period_end=summary.period_end,
+        entry_count=summary.entry_count,
+        first_entry_counter=summary.first_entry_counter,
+        last_entry_counter=summary.last_entry_counter,
+        last_entry_number=summary.last_entry_number[:60],
+        last_line_number=summary.last_line_number[:30],
+        signature_status=check.status.value,
+        signature_message=check.message[:500],
+        signer_serial=info.serial_hex if info is not None else None,
+        file_name=upload.file_name,
+        file_size=upload.size,
+        sha256=upload.sha256,
+        in_zip=summary.in_zip,
+    )
+
+
+def verify_yevmiye_upload(taxpayer: Taxpayer, branch_value: str, stream: BinaryIO, file_name: str,
+                          trust_anchors: list, max_bytes: int) -> tuple[YevmiyeVerification, SignatureCheck]:
+    """"Yükle": copy the upload to a temporary file, read and check it, record it; no lock held meanwhile.
+
+    Raises EdefterRefused or YevmiyeReadError (both refusals with a Turkish message); nothing is recorded then.
+    """
+    release_reads()  # hundreds of MB are received and read: hold no database lock meanwhile
+    if queries.settings_of(taxpayer) is None:
+        raise EdefterRefused("Yevmiye doğrulamasından önce Firma Ayarları'nı kaydediniz.")
+    scope = scope_for(taxpayer, _chosen_branch_id(branch_value))
+    release_reads()
+    with stored_upload(stream, file_name, max_bytes) as upload:
+        summary, check = read_and_check(upload, taxpayer, scope, trust_anchors, max_bytes)
+        return record_verification(taxpayer, scope, upload, summary, check), check
+
+
+def _chosen_branch_id(value: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        raise EdefterRefused("Seçilen şube bulunamadı; şube listesini yenileyip tekrar seçiniz.")
+    return int(value)
+
+
+# --- where the numbering stands -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberingState:
+    """The numbering of one scope: the unbranched company or a branch."""
+
+    label: str
+    verification: YevmiyeVerification | None
+    restart_reason: str | None = None  # why the verified file's numbering does not carry on, if it does not
+
+    @property
+    def next_counter(self) -> int:
+        if self.verification is None or self.restart_reason is not None:
+            return 1
+        return self.verification.next_entry_counter
+
+    @property
+    def sentence(self) -> str:
+        v = self.verification
+        if v is None:
+            return "Yevmiye numaralandırması 1'den başlayacak."
+        if self.restart_reason is not None:
+            return (f"{v.period_start:%m/%Y} dönemi {self.restart_reason} (son madde no {v.last_entry_counter}); "
+                    "yeni hesap döneminde yevmiye numaralandırması 1'den başlayacak.")
+        return (f"Sonraki yevmiye madde numarası {self.next_counter}: {v.period_start:%m/%Y} dönemine ait son "
+                f"yevmiye maddesi {v.last_entry_counter}, son satır numarası {v.last_line_number or '-'}.")
+
+
+def restart_reason(period_end: date, settings: EdefterSettings | None) -> str | None:
+    """Madde numbers restart at 1 with each hesap dönemi (GIB-FORMATS §4.2): say so when the file ends one."""
+    if settings is not None and period_end < settings.fiscal_year_start:
+        return (f"güncel hesap döneminden ({settings.fiscal_year_start:%d.%m.%Y} – "
+                f"{settings.fiscal_year_end:%d.%m.%Y}) önceki bir döneme ait")
+    end = settings.fiscal_year_end if settings is not None else date(period_end.year, 12, 31)
+    if (period_end.month, period_end.day) == (end.month, end.day):
+        return "hesap döneminin son ayı"
+    return None
+
+
+def numbering_states(taxpayer: Taxpayer) -> list[NumberingState]:
+    """One state per scope: each branch (and the unbranched company when it has no branches or a record)."""
+    settings = queries.settings_of(taxpayer)
+    latest: dict[int | None, YevmiyeVerification] = {}
+    for verification in queries.verifications_of(taxpayer):  # newest period first
+        latest.setdefault(verification.branch_id, verification)
+    branches: list[EdefterBranch] = queries.branches_of(taxpayer)
+    scopes: list[tuple[int | None, str]] = [(b.id, f"{b.code} {b.name}") for b in branches]
+    if not branches or None in latest:
+        scopes.insert(0, (None, "Şubesiz defter"))
+    states = []
+    for branch_id, label in scopes:
+        verification = latest.get(branch_id)
+        reason = restart_reason(verification.period_end, settings) if verification is not None else None
+        states.append(NumberingState(label, verification, reason))
+    return states

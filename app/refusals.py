@@ -1,0 +1,17 @@
+"""The base of every refusal the portal shows a person: a rule, a card or GİB says no, in Turkish.
+
+A leaf module (it imports nothing of the portal), so every room may raise its own subclasses: the feature
+packages, ``app.signing`` and ``app.gib`` alike. Views catch ``Refused`` and show ``message`` as it is.
+"""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """Something the person can read and act on; ``message`` (also ``str(exc)``) is the Turkish sentence."""
+
+    default_message = "İşleminiz tamamlanamadı."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
