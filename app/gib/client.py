@@ -3,9 +3,9 @@
 - GET calls are retried a few times on connection failures and 502/503/504 (not after a read
   timeout). POST/PUT are retried only when the connection could not even be made (nothing reached
   GİB); once sent they are never repeated by the client.
-- Every state-changing call carries an `Idempotency-Key`. Pass the id of the portal's own "pending"
-  record, so that sending the same act again (after a timeout, a crash, a double click) is applied
-  once at GİB and answered with the first result.
+- Every state-changing call must be given an `Idempotency-Key` (there is no default): the id of the
+  portal's own "pending" record, so that sending the same act again (after a timeout, a crash, a
+  double click, a retried job) is applied once at GİB and answered with the first result.
 - Failures raise `app.gib.errors.GibError` subclasses whose message a page can show as is.
 No Flask imports: this module is used from operations, CLI commands and tests alike.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import io
 import logging
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -251,7 +250,7 @@ class GibClient:
         *,
         user_type: str = "OZEL",
         aliases: Iterable[SeedAlias] = (),
-        idempotency_key: str | None = None,
+        idempotency_key: str,
     ) -> Taxpayer:
         """Demo/training data: put a taxpayer (and labels it has elsewhere) into the simulator's registry."""
         body = {
@@ -270,14 +269,14 @@ class GibClient:
         return None if payload is None else _read(lambda: _application(payload))
 
     def submit_efatura_application(
-        self, signed_xml: bytes, *, idempotency_key: str | None = None
+        self, signed_xml: bytes, *, idempotency_key: str
     ) -> EFaturaApplication:
         payload = self._send("POST", "/api/v1/efatura-applications", idempotency_key, xml_body=signed_xml)
         return _read(lambda: _application(payload))
 
     # -- labels
 
-    def open_labels(self, signed_xml: bytes, *, idempotency_key: str | None = None) -> LabelRequestStatus:
+    def open_labels(self, signed_xml: bytes, *, idempotency_key: str) -> LabelRequestStatus:
         """Send a signed ProcessUserAccount; the answer is usually pending ("Onay Bekliyor")."""
         payload = self._send("POST", "/api/v1/label-openings", idempotency_key, xml_body=signed_xml)
         return _read(lambda: _label_request(payload))
@@ -287,7 +286,7 @@ class GibClient:
         payload = self._get_json(f"/api/v1/label-requests/{request_id}")
         return _read(lambda: _label_request(payload))
 
-    def close_labels(self, signed_xml: bytes, *, idempotency_key: str | None = None) -> LabelRequestStatus:
+    def close_labels(self, signed_xml: bytes, *, idempotency_key: str) -> LabelRequestStatus:
         payload = self._send("POST", "/api/v1/label-closings", idempotency_key, xml_body=signed_xml)
         return _read(lambda: _label_request(payload))
 
@@ -309,7 +308,7 @@ class GibClient:
 
     # -- e-Defter
 
-    def submit_berat(self, signed_xml: bytes, *, idempotency_key: str | None = None) -> BeratApproval:
+    def submit_berat(self, signed_xml: bytes, *, idempotency_key: str) -> BeratApproval:
         """Send a signed yevmiye/kebir berat; the answer carries GİB's sealed (approved) berat."""
         payload = self._send("POST", "/api/v1/edefter/berats", idempotency_key, xml_body=signed_xml)
         return _read(lambda: _berat(payload))
@@ -351,12 +350,15 @@ class GibClient:
         self,
         method: str,
         path: str,
-        idempotency_key: str | None,
+        idempotency_key: str,
         *,
         xml_body: bytes | None = None,
         json_body: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        headers = {IDEMPOTENCY_HEADER: idempotency_key or str(uuid.uuid4())}
+        if not idempotency_key or not idempotency_key.strip():
+            # A key made up here would differ on every retry, and GİB would apply the act twice.
+            raise ValueError("GİB'e durum değiştiren her çağrı, işlemin kendi kaydına bağlı bir Idempotency-Key taşımalıdır.")
+        headers = {IDEMPOTENCY_HEADER: idempotency_key}
         if xml_body is not None:
             headers["Content-Type"] = "application/xml"
             response = self._request(method, path, data=xml_body, headers=headers)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.gib.client import GibBadResponse, GibClient, GibRejected, GibTimeout, GibUnavailable
-from tests.fixtures.gib import RunningSimulator
+from tests.fixtures.gib import RunningSimulator, new_key
 
 VKN = "9000068418"
 Environ = dict[str, Any]
@@ -85,7 +85,7 @@ def test_slow_gib_times_out_on_posts_without_a_retry(gib_simulator_factory) -> N
 
     started = time.monotonic()
     with pytest.raises(GibTimeout):
-        simulator.client.register_taxpayer(VKN, "DENEME")
+        simulator.client.register_taxpayer(VKN, "DENEME", idempotency_key=new_key())
 
     assert time.monotonic() - started < 0.55  # a retried POST would have waited twice
 
@@ -125,7 +125,7 @@ def test_a_gib_error_answer_carries_code_and_text(gib_simulator_factory) -> None
     simulator = gib_simulator_factory(middleware=middleware)
 
     with pytest.raises(GibRejected) as raised:
-        simulator.client.register_taxpayer(VKN, "DENEME")
+        simulator.client.register_taxpayer(VKN, "DENEME", idempotency_key=new_key())
 
     assert (raised.value.code, raised.value.text, raised.value.http_status) == ("1195", "Sistem hatası.", 500)
     assert raised.value.message == "GİB isteği reddetti (hata kodu 1195): Sistem hatası."
@@ -144,7 +144,7 @@ def test_state_changing_calls_are_not_retried(gib_simulator_factory) -> None:
     simulator = gib_simulator_factory(middleware=middleware)
 
     with pytest.raises(GibBadResponse):
-        simulator.client.register_taxpayer(VKN, "DENEME")
+        simulator.client.register_taxpayer(VKN, "DENEME", idempotency_key=new_key())
 
     assert calls["count"] == 1
     assert simulator.client.find_taxpayer(VKN) is None

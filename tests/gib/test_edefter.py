@@ -13,7 +13,7 @@ from app.gib.client import GibClient, GibRejected
 from app.formats.gib.approved_berat import read_approved_berat
 from app.signing import verify_signed_xml
 from app.signing.demo_pki import GIB_VKN, DemoPKI
-from tests.fixtures.gib import RunningSimulator, sign_as
+from tests.fixtures.gib import RunningSimulator, new_key, sign_as
 from tests.gib.documents import ANADOLU_TITLE, ANADOLU_VKN, berat
 
 KARADENIZ_VKN = "7059123645"
@@ -21,18 +21,19 @@ KARADENIZ_VKN = "7059123645"
 
 @pytest.fixture
 def gib(gib_simulator_pki: RunningSimulator) -> GibClient:
-    gib_simulator_pki.client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE)
+    gib_simulator_pki.client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE, idempotency_key=new_key())
     return gib_simulator_pki.client
 
 
 def send(client: GibClient, pki: DemoPKI, period: str, kind: str = "YB", part: int = 1, **options):
+    options.setdefault("idempotency_key", new_key())
     return client.submit_berat(sign_as(pki, "anadolu", berat(ANADOLU_VKN, period, kind, part)), **options)
 
 
 def test_berat_is_approved_with_gibs_seal_around_the_taxpayers_berat(gib: GibClient, demo_pki: DemoPKI) -> None:
     signed = sign_as(demo_pki, "anadolu", berat(ANADOLU_VKN, "2024-01", "YB"))
 
-    approval = gib.submit_berat(signed)
+    approval = gib.submit_berat(signed, idempotency_key=new_key())
 
     assert (approval.period, approval.kind, approval.part) == ("2024-01", "YB", 1)
     assert approval.filename == f"GIB-{ANADOLU_VKN}-202401-YB-000001.xml"
@@ -166,7 +167,7 @@ def test_changed_berat_is_refused_as_badly_signed(gib: GibClient, demo_pki: Demo
     assert tampered != signed
 
     with pytest.raises(GibRejected) as refused:
-        gib.submit_berat(tampered)
+        gib.submit_berat(tampered, idempotency_key=new_key())
 
     assert refused.value.code == "1177"
     assert not gib.period_berats(ANADOLU_VKN, "2024-01").yevmiye_sent
@@ -174,17 +175,17 @@ def test_changed_berat_is_refused_as_badly_signed(gib: GibClient, demo_pki: Demo
 
 def test_berat_signed_by_someone_else_is_refused(gib: GibClient, demo_pki: DemoPKI) -> None:
     with pytest.raises(GibRejected) as refused:
-        gib.submit_berat(sign_as(demo_pki, "ege", berat(ANADOLU_VKN, "2024-01")))
+        gib.submit_berat(sign_as(demo_pki, "ege", berat(ANADOLU_VKN, "2024-01")), idempotency_key=new_key())
 
     assert refused.value.code == "1176"
 
 
 def test_berat_signed_with_an_expired_certificate_is_refused(gib: GibClient, demo_pki: DemoPKI) -> None:
-    gib.register_taxpayer(KARADENIZ_VKN, "Karadeniz Lojistik A.Ş.")
+    gib.register_taxpayer(KARADENIZ_VKN, "Karadeniz Lojistik A.Ş.", idempotency_key=new_key())
     signed = sign_as(demo_pki, "karadeniz", berat(KARADENIZ_VKN, "2024-01"), check_validity=False)
 
     with pytest.raises(GibRejected) as refused:
-        gib.submit_berat(signed)
+        gib.submit_berat(signed, idempotency_key=new_key())
 
     assert refused.value.code == "1177"
     assert "süresi dolmuştu" in refused.value.text
@@ -195,9 +196,9 @@ def test_something_else_than_a_berat_is_refused(gib: GibClient, demo_pki: DemoPK
     document.find(".//{http://www.xbrl.org/int/gl/cor/2006-10-25}uniqueID").text = "ABC202401000001"
 
     with pytest.raises(GibRejected) as refused:
-        gib.submit_berat(sign_as(demo_pki, "anadolu", document))
+        gib.submit_berat(sign_as(demo_pki, "anadolu", document), idempotency_key=new_key())
     with pytest.raises(GibRejected) as not_berat:
-        gib.submit_berat(b"<defter/>")
+        gib.submit_berat(b"<defter/>", idempotency_key=new_key())
 
     assert refused.value.code == not_berat.value.code == "1160"
     assert "YEVYYYYAA000001" in refused.value.text
@@ -205,7 +206,7 @@ def test_something_else_than_a_berat_is_refused(gib: GibClient, demo_pki: DemoPK
 
 def test_without_a_seal_nothing_is_approved(gib_simulator_factory, demo_pki: DemoPKI) -> None:
     client = gib_simulator_factory(trust_anchors=demo_pki.trust_anchors()).client
-    client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE)
+    client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE, idempotency_key=new_key())
 
     with pytest.raises(GibRejected) as refused:
         send(client, demo_pki, "2024-01")

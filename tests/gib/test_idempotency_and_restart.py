@@ -12,13 +12,13 @@ import requests
 
 from app.gib.client import GibClient, GibRejected, GibTimeout
 from app.signing.demo_pki import DemoPKI
-from tests.fixtures.gib import RunningSimulator, gib_seal_settings, sign_as
+from tests.fixtures.gib import RunningSimulator, gib_seal_settings, new_key, sign_as
 from tests.gib.documents import ANADOLU_TITLE, ANADOLU_VKN, GB, PK, application, berat, label_request
 
 
 def test_same_key_sent_twice_opens_the_labels_once(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
     client = gib_simulator_pki.client
-    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
+    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
     signed = sign_as(demo_pki, "anadolu", label_request(GB, PK))
 
     first = client.open_labels(signed, idempotency_key="etiket-acma-42")
@@ -58,7 +58,7 @@ def test_refusals_are_not_remembered(gib_simulator_pki: RunningSimulator, demo_p
     signed = sign_as(demo_pki, "anadolu", label_request(PK))
     with pytest.raises(GibRejected):
         client.open_labels(signed, idempotency_key="etiket-acma-43")  # no e-Fatura application yet
-    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
+    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
 
     assert client.open_labels(signed, idempotency_key="etiket-acma-43").is_active
 
@@ -86,7 +86,7 @@ def test_berat_resent_after_a_timeout_is_approved_once(gib_simulator_factory, de
         client_options={"read_timeout": 0.5},
     )
     client = simulator.client
-    client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE)
+    client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE, idempotency_key=new_key())
     signed = sign_as(demo_pki, "anadolu", berat(ANADOLU_VKN, "2024-01"))
     with pytest.raises(GibTimeout):
         client.submit_berat(signed, idempotency_key="berat-2024-01-YB-1")
@@ -101,7 +101,7 @@ def test_berat_resent_after_a_timeout_is_approved_once(gib_simulator_factory, de
 
 def test_concurrent_sends_with_one_key_apply_once(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
     client = gib_simulator_pki.client
-    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
+    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
     signed = sign_as(demo_pki, "anadolu", label_request(GB, PK))
     answers: list[object] = []
 
@@ -126,10 +126,10 @@ def test_state_survives_a_restart(gib_simulator_factory, demo_pki: DemoPKI, tmp_
     data = tmp_path / "gib-state"
     options = {"trust_anchors": demo_pki.trust_anchors(), "seal": gib_seal_settings(demo_pki)}
     first = gib_simulator_factory(data, **options)
-    first.client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
+    first.client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
     opening = sign_as(demo_pki, "anadolu", label_request(PK))
     opened = first.client.open_labels(opening, idempotency_key="k-restart")
-    first.client.submit_berat(sign_as(demo_pki, "anadolu", berat(ANADOLU_VKN, "2024-01")))
+    first.client.submit_berat(sign_as(demo_pki, "anadolu", berat(ANADOLU_VKN, "2024-01")), idempotency_key=new_key())
     port = first.port
     first.stop()
     with pytest.raises(requests.ConnectionError):

@@ -11,7 +11,7 @@ import pytest
 from app.gib.client import GibClient, GibRejected, SeedAlias
 from app.formats.gib.user_account import LabelSpec
 from app.signing.demo_pki import DemoPKI
-from tests.fixtures.gib import RunningSimulator, gib_seal_settings, sign_as
+from tests.fixtures.gib import RunningSimulator, gib_seal_settings, new_key, sign_as
 from tests.gib.documents import ANADOLU_TITLE, ANADOLU_VKN, GB, IRSALIYE_PK, PK, application, label_request
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
@@ -22,12 +22,12 @@ def start(factory, pki: DemoPKI, **options) -> RunningSimulator:
 
 
 def applied(client: GibClient, pki: DemoPKI) -> GibClient:
-    client.submit_efatura_application(sign_as(pki, "anadolu", application()))
+    client.submit_efatura_application(sign_as(pki, "anadolu", application()), idempotency_key=new_key())
     return client
 
 
 def open_signed(client: GibClient, pki: DemoPKI, *labels: LabelSpec, **options):
-    return client.open_labels(sign_as(pki, "anadolu", label_request(*labels, **options)))
+    return client.open_labels(sign_as(pki, "anadolu", label_request(*labels, **options)), idempotency_key=new_key())
 
 
 def today_in_istanbul() -> date:
@@ -145,7 +145,7 @@ def test_activation_signed_by_another_taxpayer_is_refused(
     client = applied(gib_simulator_pki.client, demo_pki)
 
     with pytest.raises(GibRejected) as refused:
-        client.open_labels(sign_as(demo_pki, "ege", label_request(PK)))
+        client.open_labels(sign_as(demo_pki, "ege", label_request(PK)), idempotency_key=new_key())
 
     assert refused.value.code == "1176"
 
@@ -156,7 +156,7 @@ def test_closing_document_sent_to_the_opening_address_is_refused(
     client = applied(gib_simulator_pki.client, demo_pki)
 
     with pytest.raises(GibRejected) as refused:
-        client.open_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
+        client.open_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
 
     assert refused.value.code == "1160"
     assert "ProcessUserAccount" in refused.value.text
@@ -173,7 +173,7 @@ def test_closing_a_label_ends_it_in_the_list(gib_simulator_pki: RunningSimulator
     client = applied(gib_simulator_pki.client, demo_pki)
     open_signed(client, demo_pki, GB, PK)
 
-    closed = client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
+    closed = client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
 
     assert closed.status == "Hizmet Kapatılmıştır"
     assert closed.labels[0].deleted_at is not None and not closed.labels[0].active
@@ -186,7 +186,7 @@ def test_closing_a_label_ends_it_in_the_list(gib_simulator_pki: RunningSimulator
 def test_a_closed_alias_can_be_opened_again(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> None:
     client = applied(gib_simulator_pki.client, demo_pki)
     open_signed(client, demo_pki, GB, PK)
-    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
+    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
 
     assert open_signed(client, demo_pki, PK).is_active
 
@@ -196,9 +196,9 @@ def test_closing_what_is_not_open_is_refused(gib_simulator_factory, demo_pki: De
     open_signed(client, demo_pki, PK)
 
     with pytest.raises(GibRejected) as pending:
-        client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
+        client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
     with pytest.raises(GibRejected) as unknown:
-        client.close_labels(sign_as(demo_pki, "anadolu", label_request(GB, action="close")))
+        client.close_labels(sign_as(demo_pki, "anadolu", label_request(GB, action="close")), idempotency_key=new_key())
 
     assert pending.value.code == unknown.value.code == "2107"
     assert "onay bekliyor" in pending.value.text
@@ -211,7 +211,7 @@ def test_gib_portal_labels_close_on_activation_but_other_integrators_stay(
     client = gib_simulator_pki.client
     portal_pk = SeedAlias("Invoice", "PK", "urn:mail:portalpk@anadolutekstil.com.tr", account_type="GIBPORTAL")
     other_pk = SeedAlias("Invoice", "PK", "urn:mail:baskapk@anadolutekstil.com.tr", account_type="OZELENTEGRASYON")
-    client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE, aliases=[portal_pk, other_pk])
+    client.register_taxpayer(ANADOLU_VKN, ANADOLU_TITLE, aliases=[portal_pk, other_pk], idempotency_key=new_key())
     applied(client, demo_pki)
 
     open_signed(client, demo_pki, PK)
@@ -222,7 +222,7 @@ def test_gib_portal_labels_close_on_activation_but_other_integrators_stay(
     with pytest.raises(GibRejected) as not_ours:
         client.close_labels(
             sign_as(demo_pki, "anadolu", label_request(LabelSpec("Invoice", "PK", other_pk.alias), action="close"))
-        )
+        , idempotency_key=new_key())
     assert not_ours.value.code == "2107" and "başka bir entegratör" in not_ours.value.text
 
 
@@ -234,9 +234,9 @@ def test_despatch_labels_are_closed_before_the_last_invoice_label(
     open_signed(client, demo_pki, IRSALIYE_PK)
 
     with pytest.raises(GibRejected) as refused:
-        client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
-    client.close_labels(sign_as(demo_pki, "anadolu", label_request(IRSALIYE_PK, action="close")))
-    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
+        client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
+    client.close_labels(sign_as(demo_pki, "anadolu", label_request(IRSALIYE_PK, action="close")), idempotency_key=new_key())
+    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
 
     assert refused.value.code == "2107" and "e-İrsaliye" in refused.value.text
     user = client.registered_user(ANADOLU_VKN)
@@ -250,6 +250,6 @@ def test_closing_one_of_several_despatch_labels_is_allowed(
     second = LabelSpec("DespatchAdvice", "PK", "urn:mail:depo@anadolutekstil.com.tr")
     open_signed(client, demo_pki, IRSALIYE_PK, second)
 
-    closed = client.close_labels(sign_as(demo_pki, "anadolu", label_request(second, action="close")))
+    closed = client.close_labels(sign_as(demo_pki, "anadolu", label_request(second, action="close")), idempotency_key=new_key())
 
     assert closed.status == "Hizmet Kapatılmıştır"

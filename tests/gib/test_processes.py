@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.gib.client import GibClient, GibUnavailable
+from tests.fixtures.gib import new_key
 
 REPO = Path(__file__).resolve().parents[2]
 VKN = "9000068418"
@@ -92,7 +93,7 @@ def test_module_command_serves_and_keeps_state_across_restarts(processes: Proces
     first = run_module(processes, port, tmp_path / "gib", "--clock-offset", "120")
     wait_until_up(client, first)
 
-    client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.")
+    client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", idempotency_key=new_key())
     assert client.time().offset_seconds == 120
     assert stop(first) == 0
     with pytest.raises(GibUnavailable):
@@ -117,6 +118,6 @@ def test_gunicorn_serves_the_wsgi_app_with_several_workers(processes: Processes,
     wait_until_up(client, process)
 
     for _ in range(4):  # several requests, served by either worker, all see one database
-        client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.")
+        client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", idempotency_key=new_key())
         assert client.find_taxpayer(VKN) is not None
     assert stop(process) == 0

@@ -14,7 +14,7 @@ from app.gib.simulator.db import VERSION_TABLE, SimulatorBase, make_engine
 from app.gib.simulator.migrate import alembic_config, upgrade_to_head
 from app.signing.demo_pki import DemoPKI
 from tests import databases
-from tests.fixtures.gib import gib_seal_settings, sign_as
+from tests.fixtures.gib import gib_seal_settings, new_key, sign_as
 from tests.gib.documents import ANADOLU_VKN, GB, PK, application, berat, label_request
 
 
@@ -56,14 +56,14 @@ def test_simulator_works_on_postgresql(gib_simulator_factory, demo_pki: DemoPKI,
     client = gib_simulator_factory(
         postgres_url, trust_anchors=demo_pki.trust_anchors(), seal=gib_seal_settings(demo_pki)
     ).client
-    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
+    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
     opening = sign_as(demo_pki, "anadolu", label_request(GB, PK))
 
     opened = client.open_labels(opening, idempotency_key="pg-1")
     assert client.open_labels(opening, idempotency_key="pg-1") == opened
-    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
-    assert client.open_labels(sign_as(demo_pki, "anadolu", label_request(PK))).is_active
-    client.submit_berat(sign_as(demo_pki, "anadolu", berat(ANADOLU_VKN, "2024-01")))
+    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
+    assert client.open_labels(sign_as(demo_pki, "anadolu", label_request(PK)), idempotency_key=new_key()).is_active
+    client.submit_berat(sign_as(demo_pki, "anadolu", berat(ANADOLU_VKN, "2024-01")), idempotency_key=new_key())
 
     user = client.registered_user(ANADOLU_VKN)
     assert user is not None and len(user.aliases) == 3 and len(user.active_aliases()) == 2

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.gib.client import GibClient, GibRejected, SeedAlias
+from tests.fixtures.gib import new_key
 
 VKN = "9000068418"
 
@@ -26,7 +27,7 @@ def test_time_without_offset_agrees_with_the_host_clock(gib_client: GibClient) -
 
 
 def test_registered_taxpayer_can_be_found(gib_client: GibClient) -> None:
-    gib_client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.")
+    gib_client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", idempotency_key=new_key())
 
     taxpayer = gib_client.find_taxpayer(VKN)
 
@@ -47,7 +48,7 @@ def test_unknown_taxpayer_is_none(gib_client: GibClient) -> None:
 )
 def test_invalid_identifier_is_refused_with_code_2001(gib_client: GibClient, identifier: str, fragment: str) -> None:
     with pytest.raises(GibRejected) as refused:
-        gib_client.register_taxpayer(identifier, "X")
+        gib_client.register_taxpayer(identifier, "X", idempotency_key=new_key())
 
     assert refused.value.code == "2001"
     assert fragment in refused.value.message
@@ -56,9 +57,9 @@ def test_invalid_identifier_is_refused_with_code_2001(gib_client: GibClient, ide
 
 def test_empty_title_and_unknown_user_type_are_refused(gib_client: GibClient) -> None:
     with pytest.raises(GibRejected, match="Unvan boş olamaz") as empty:
-        gib_client.register_taxpayer(VKN, "  ")
+        gib_client.register_taxpayer(VKN, "  ", idempotency_key=new_key())
     with pytest.raises(GibRejected, match="OZEL ya da KAMU") as wrong_type:
-        gib_client.register_taxpayer(VKN, "DENEME", user_type="SIRKET")
+        gib_client.register_taxpayer(VKN, "DENEME", user_type="SIRKET", idempotency_key=new_key())
 
     assert empty.value.code == wrong_type.value.code == "2006"
 
@@ -68,8 +69,8 @@ def test_labels_seeded_from_gib_portal_appear_in_the_lookup(gib_client: GibClien
         SeedAlias("Invoice", "GB", "urn:mail:defaultgb@deneme.com.tr"),
         SeedAlias("Invoice", "PK", "urn:mail:defaultpk@deneme.com.tr"),
     ]
-    gib_client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", aliases=seeded)
-    gib_client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", aliases=seeded)  # seeding twice changes nothing
+    gib_client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", aliases=seeded, idempotency_key=new_key())
+    gib_client.register_taxpayer(VKN, "DENEME TİCARET A.Ş.", aliases=seeded, idempotency_key=new_key())  # seeding twice changes nothing
 
     user = gib_client.registered_user(VKN)
 
@@ -82,9 +83,9 @@ def test_labels_seeded_from_gib_portal_appear_in_the_lookup(gib_client: GibClien
 
 def test_seeding_a_reserved_or_malformed_alias_is_refused(gib_client: GibClient) -> None:
     with pytest.raises(GibRejected) as reserved:
-        gib_client.register_taxpayer(VKN, "DENEME", aliases=[SeedAlias("Invoice", "PK", "urn:mail:usergb")])
+        gib_client.register_taxpayer(VKN, "DENEME", aliases=[SeedAlias("Invoice", "PK", "urn:mail:usergb")], idempotency_key=new_key())
     with pytest.raises(GibRejected) as malformed:
-        gib_client.register_taxpayer(VKN, "DENEME", aliases=[SeedAlias("Invoice", "PK", "defaultpk@deneme.com.tr")])
+        gib_client.register_taxpayer(VKN, "DENEME", aliases=[SeedAlias("Invoice", "PK", "defaultpk@deneme.com.tr")], idempotency_key=new_key())
 
     assert reserved.value.code == "2102"
     assert malformed.value.code == "2103"

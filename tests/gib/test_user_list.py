@@ -9,7 +9,7 @@ from lxml import etree
 
 from app.gib.client import GibClient, SeedAlias
 from app.signing.demo_pki import DemoPKI
-from tests.fixtures.gib import RunningSimulator, sign_as
+from tests.fixtures.gib import RunningSimulator, new_key, sign_as
 from tests.gib.documents import ANADOLU_VKN, GB, PK, application, label_request
 
 USER_LIST_XSD = Path("/work/shared/gib/efatura-paketi/xsd/Userlist/NewUserList.xsd")
@@ -27,16 +27,16 @@ def user_list_schema() -> etree.XMLSchema:
 def listed(gib_simulator_pki: RunningSimulator, demo_pki: DemoPKI) -> GibClient:
     """Anadolu with GB+PK opened here (PK later closed); Ege with a GİB Portal PK and an e-İrsaliye PK."""
     client = gib_simulator_pki.client
-    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
-    client.open_labels(sign_as(demo_pki, "anadolu", label_request(GB, PK)))
-    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")))
+    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
+    client.open_labels(sign_as(demo_pki, "anadolu", label_request(GB, PK)), idempotency_key=new_key())
+    client.close_labels(sign_as(demo_pki, "anadolu", label_request(PK, action="close")), idempotency_key=new_key())
     client.register_taxpayer(
         EGE_VKN,
         "Ege Gıda Dağıtım Limited Şirketi",
         aliases=[
             SeedAlias("Invoice", "PK", "urn:mail:defaultpk@egegida.com.tr"),
             SeedAlias("DespatchAdvice", "PK", "urn:mail:irsaliyepk@egegida.com.tr"),
-        ],
+        ], idempotency_key=new_key()
     )
     return client
 
@@ -90,8 +90,8 @@ def test_pending_labels_are_not_listed_yet(gib_simulator_factory, demo_pki: Demo
         trust_anchors=demo_pki.trust_anchors(), seal=gib_seal_settings(demo_pki), approval_delay_seconds=60
     )
     client = simulator.client
-    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()))
-    client.open_labels(sign_as(demo_pki, "anadolu", label_request(GB, PK)))
+    client.submit_efatura_application(sign_as(demo_pki, "anadolu", application()), idempotency_key=new_key())
+    client.open_labels(sign_as(demo_pki, "anadolu", label_request(GB, PK)), idempotency_key=new_key())
 
     assert users_by_id(client.user_list("PK").xml()) == {}
     assert client.registered_user(ANADOLU_VKN) is None
