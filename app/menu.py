@@ -9,7 +9,6 @@ from flask import Flask, current_app, request, url_for
 from app.areas import AREAS
 
 
-
 @dataclass(frozen=True)
 class MenuItem:
     label: str

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.refusals import Refused
 from app.cards import CardChoice, trust_anchors
 from app.db import get_session
 from app.formats import portal
 from app.models import Taxpayer
+from app.refusals import Refused
 from app.signing.act import signing_act
 from app.signing.certinfo import CertificateInfo
 from app.signing.verify import verify_signed_xml

@@ -15,13 +15,13 @@ from typing import BinaryIO, Iterator, TypeVar
 from sqlalchemy import insert, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
-from app.invoices.report import IMPORT_AUDIT_ACTION, ImportReport, Refusal
-from app.invoices.rules import InvoiceRefused, check_invoice, ettn_taken_message, fit_name, number_taken_message
 from app.db import get_session
 from app.formats.safe_xml import format_size
 from app.formats.ubl import InvoiceData, UploadResult, read_invoice_upload
 from app.formats.ubl.upload import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, DEFAULT_MAX_TOTAL_BYTES
 from app.formatting import local_today
+from app.invoices.report import IMPORT_AUDIT_ACTION, ImportReport, Refusal
+from app.invoices.rules import InvoiceRefused, check_invoice, ettn_taken_message, fit_name, number_taken_message
 from app.models import Invoice, Taxpayer
 from app.unit_of_work import unit_of_work
 

@@ -14,11 +14,11 @@ from typing import Mapping
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.invoices.report import IMPORT_AUDIT_ACTION, ImportSummary
-from app.iptal.rules import window_closes_on
 from app.db import get_session
 from app.formats.ubl import codes
 from app.formatting import format_amount, local_today
+from app.invoices.report import IMPORT_AUDIT_ACTION, ImportSummary
+from app.iptal.rules import window_closes_on
 from app.models import AuditEvent, CancellationRequest, CancellationStatus, Invoice, Taxpayer
 from app.models.invoice import PORTAL_CANCELLABLE_PROFILES
 from app.pagination import Page, paginate

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.refusals import Refused
 from app.formats.ubl import InvoiceData
 from app.identifiers import InvalidIdentifier, kind_of_identifier
+from app.refusals import Refused
 
 NAME_LENGTH = 250  # Invoice.sender_name / receiver_name
 _WORD_BOUNDARY_SEARCH = 40  # how far back a cut may move to end on a whole word

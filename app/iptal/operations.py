@@ -14,10 +14,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.iptal.rules import CancellationRefused, check_can_request, check_invoice_number, check_window, not_found_message
 from app.cards import CardChoice, trust_anchors
 from app.db import get_session, utcnow
 from app.formats import portal
+from app.iptal.rules import (
+    CancellationRefused,
+    check_can_request,
+    check_invoice_number,
+    check_window,
+    not_found_message,
+)
 from app.models import CancellationRequest, CancellationStatus, Invoice, PartyRole, Taxpayer
 from app.signing.act import signing_act
 from app.signing.verify import verify_signed_xml

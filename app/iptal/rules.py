@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from flask import current_app
 
-from app.refusals import Refused
 from app.formatting import format_plain_amount, local_today
 from app.models import Invoice, PartyRole
 from app.models.invoice import PORTAL_CANCELLABLE_PROFILES
+from app.refusals import Refused
 
 INVOICE_NUMBER = re.compile(r"^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$")
 

@@ -33,7 +33,14 @@ from .errors import (
     WrongPinError,
 )
 from .keys import TokenECKey, TokenRSAKey
-from .tokens import TokenCertificate, ca_certificates, find_token, read_certificates, signing_certificates, token_error_from
+from .tokens import (
+    TokenCertificate,
+    ca_certificates,
+    find_token,
+    read_certificates,
+    signing_certificates,
+    token_error_from,
+)
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 from lxml import etree
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from signxml import DigestAlgorithm, VerifyResult
 from signxml.exceptions import InvalidDigest, InvalidInput, InvalidSignature, SignXMLException
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier, XAdESVerifyResult

@@ -33,12 +33,14 @@ from .placement import (
     DS_NS,
     NAMESPACES,
     XADES_NS,
-    c14n as _c14n,
     c14n_without_signature,
     locate_placeholder,
     parse_document,
     safe_parser,
     ubl_signature_id,
+)
+from .placement import (
+    c14n as _c14n,
 )
 
 __all__ = ["DS_NS", "NAMESPACES", "XADES_NS", "safe_parser", "sign_enveloped"]

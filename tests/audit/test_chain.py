@@ -132,8 +132,8 @@ def test_entries_of_no_taxpayer_form_the_system_chain(app, db_session):
 
 
 def test_two_acts_of_one_taxpayer_at_once_never_fork_its_chain(real_app):
-    from app.models import Taxpayer
     from app.identifiers import make_vkn
+    from app.models import Taxpayer
 
     with real_app.app_context():
         with unit_of_work() as work:

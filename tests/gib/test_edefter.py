@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.gib.client import GibClient, GibRejected
 from app.formats.gib.approved_berat import read_approved_berat
+from app.gib.client import GibClient, GibRejected
 from app.signing import verify_signed_xml
 from app.signing.demo_pki import GIB_VKN, DemoPKI
 from tests.fixtures.gib import RunningSimulator, new_key, sign_as

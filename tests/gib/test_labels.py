@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.gib.client import GibClient, GibRejected, SeedAlias
 from app.formats.gib.user_account import LabelSpec
+from app.gib.client import GibClient, GibRejected, SeedAlias
 from app.signing.demo_pki import DemoPKI
 from tests.fixtures.gib import RunningSimulator, gib_seal_settings, new_key, sign_as
 from tests.gib.documents import ANADOLU_TITLE, ANADOLU_VKN, GB, IRSALIYE_PK, PK, application, label_request

@@ -3,8 +3,8 @@
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required, login_user, logout_user
 
-from app.blueprints.auth import bp
 from app.auth.card_login import LoginRefused, login_with_card, new_challenge
+from app.blueprints.auth import bp
 from app.cards import card_choice_from, installed_drivers, tokens_for
 from app.htmx import render, see_other
 from app.signing.errors import SigningError

@@ -8,6 +8,7 @@ from flask import Response, abort, current_app, flash, render_template, request,
 from flask_login import current_user, login_required
 
 from app.blueprints.edefter import bp
+from app.cards import trust_anchors
 from app.edefter.company import queries, verification
 from app.edefter.company.branch_rules import read_branch
 from app.edefter.company.contract_rules import missing_bookkeeper, read_contract
@@ -23,7 +24,6 @@ from app.edefter.company.operations import (
 )
 from app.edefter.company.settings_form import settings_values
 from app.edefter.company.settings_rules import name_label, read_settings
-from app.cards import trust_anchors
 from app.formats.xbrl.source import DEFAULT_MAX_BYTES
 from app.formatting import local_today
 from app.htmx import render, see_other

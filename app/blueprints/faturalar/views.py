@@ -8,11 +8,11 @@ from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.faturalar import bp
+from app.formats.ubl import UploadError
+from app.htmx import render, see_other
 from app.invoices import operations, queries
 from app.invoices.queries import Direction, InvoiceFilter
 from app.invoices.report import ImportSummary
-from app.formats.ubl import UploadError
-from app.htmx import render, see_other
 
 
 @bp.before_request

@@ -8,11 +8,11 @@ from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.iptal import bp
-from app.iptal import operations, queries
 from app.cards import CardChoice, card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
 from app.drafts import DraftExpired, make_draft, read_draft
 from app.formatting import AmountError, format_plain_amount, parse_amount
 from app.htmx import is_partial, render, see_other
+from app.iptal import operations, queries
 from app.models import PartyRole
 from app.refusals import Refused
 

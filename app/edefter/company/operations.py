@@ -11,13 +11,13 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.refusals import Refused
+from app.db import get_session, utcnow
 from app.edefter.company import queries
 from app.edefter.company.contract_rules import ContractInput, contract_set_problem
 from app.edefter.company.settings_rules import SettingsInput
-from app.db import get_session, utcnow
 from app.formatting import local_today
 from app.models import AccountingContract, EdefterBranch, EdefterSettings, Taxpayer
+from app.refusals import Refused
 from app.unit_of_work import unit_of_work
 
 

@@ -14,10 +14,10 @@ from typing import BinaryIO
 from app.edefter.company import queries
 from app.edefter.company.operations import EdefterRefused, lock_taxpayer
 from app.edefter.company.upload import StoredUpload, stored_upload
-from app.unit_of_work import release_reads, unit_of_work
 from app.formats.xbrl.signature_check import SignatureCheck, SignatureStatus, check_yevmiye_signature
 from app.formats.xbrl.yevmiye_reader import YevmiyeSummary, read_yevmiye_summary
 from app.models import EdefterBranch, EdefterSettings, Taxpayer, YevmiyeVerification
+from app.unit_of_work import release_reads, unit_of_work
 
 SIGNATURE_LABELS = {
     SignatureStatus.VALID.value: "İmza geçerli",
