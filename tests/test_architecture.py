@@ -96,6 +96,16 @@ def test_views_never_touch_the_transaction():
     assert offenders == []
 
 
+def test_views_stay_short():
+    """Blueprints hold HTTP only: a view longer than 30 lines is doing work that belongs in a feature package."""
+    long_views = []
+    for path in sorted((APP / "blueprints").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 30:
+                long_views.append(f"{path.relative_to(APP.parent)}:{node.lineno} {node.name}")
+    assert long_views == []
+
+
 @pytest.mark.parametrize(
     ("module", "source", "expected"),
     [
