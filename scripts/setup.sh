@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the portal needs on Debian/Ubuntu (as root, or with sudo) and prepares .venv.
-# Idempotent: a second run only checks. Sourced by scripts/demo.sh and scripts/test.sh.
+# Idempotent: a second run only checks. Sourced by scripts/demo.sh and scripts/test.sh; with
+# SETUP_TEST_SERVERS=1 (test.sh) also Debian's postgresql and redis-server packages.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,13 @@ missing_system_packages() {
   command -v pkcs11-tool >/dev/null || missing+=(opensc)
   command -v npm >/dev/null || missing+=(nodejs npm)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  if [ -n "${SETUP_TEST_SERVERS:-}" ]; then
+    # Only scripts/test.sh (which sets SETUP_TEST_SERVERS=1): the demo runs on SQLite and an
+    # embedded queue. scripts/services.sh starts throwaway servers from these binaries.
+    { compgen -G '/usr/lib/postgresql/*/bin/initdb' && command -v psql && command -v pg_isready; } \
+      >/dev/null || missing+=(postgresql)
+    { command -v redis-server && command -v redis-cli; } >/dev/null || missing+=(redis-server)
+  fi
   printf '%s\n' "${missing[@]}"
 }
 
@@ -31,7 +39,18 @@ install_system_packages() {
   if [ -n "$packages" ]; then
     say "Sistem paketleri kuruluyor: $packages"
     as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages
+    # Installing Debian's postgresql would also create (and, with systemd, start) a "main"
+    # cluster on 5432 that refuses password-less TCP logins; the tests start their own server
+    # instead, so no cluster is created during this install (the drop-in is removed after it).
+    local no_cluster=/etc/postgresql-common/createcluster.d/zz-ebelge-no-main-cluster.conf
+    case " $packages " in *" postgresql "*)
+      as_root mkdir -p "${no_cluster%/*}"
+      echo "create_main_cluster = off" | as_root tee "$no_cluster" >/dev/null ;;
+    esac
+    local status=0
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages || status=$?
+    [ ! -e "$no_cluster" ] || as_root rm -f "$no_cluster"
+    [ "$status" -eq 0 ] || exit "$status"
   fi
 }
 
