@@ -10,14 +10,13 @@ from typing import Any, Mapping
 from flask import Blueprint, Flask
 
 
-# One blueprint per portal area, in menu order; an area whose package is not there is simply absent.
-AREAS = ("home", "auth", "iptal", "faturalar", "yonetim", "edefter")
-
-
 def installed_blueprints() -> list[Blueprint]:
+    """One blueprint per area in ``app.areas``; an area whose package is not there is simply absent."""
+    from app.areas import AREAS
+
     blueprints = []
     for area in AREAS:
-        module_name = f"app.blueprints.{area}"
+        module_name = f"app.blueprints.{area.name}"
         if importlib.util.find_spec(module_name) is not None:
             blueprints.append(importlib.import_module(module_name).bp)
     return blueprints
@@ -32,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.update(config.finish(settings, instance_path))
 
-    from app import cards, cli, db, errors, htmx, login, menu, security
+    from app import cards, cli, db, errors, htmx, jobs, login, menu, security, storage
     from app.formatting import register_filters
     from flask_wtf.csrf import CSRFProtect
 
@@ -46,6 +45,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_filters(app)
     cli.init_app(app)
     cards.init_app(app)
+    storage.init_app(app)
+    jobs.init_app(app)
 
     for blueprint in installed_blueprints():
         app.register_blueprint(blueprint)

@@ -18,5 +18,6 @@ AREAS = (
     Area("iptal", "iptal.index", "İptal Portalı"),
     Area("faturalar", "faturalar.index", "Faturalar"),
     Area("yonetim", "yonetim.index", "Yönetim"),
+    Area("jobs", "jobs.index", "İşlemler"),
     Area("edefter", "edefter.index", "e-Defter"),
 )

@@ -49,7 +49,17 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # Largest yevmiye file read for "Yevmiye Numarası Doğrulama" (it is streamed, never held in memory).
     "EDEFTER_YEVMIYE_MAX_MB": (1024, _as_int),
     "CANCELLATION_WINDOW_DAYS": (8, _as_int),
+    # Background jobs (Huey): empty = SQLite file instance/jobs.sqlite3; "redis://host:6379/0" = Redis;
+    # "sqlite:////path/jobs.sqlite3" = that file; "immediate" = run in the caller (tests).
+    "JOBS_URL": ("", str),
+    "JOBS_QUEUE": ("ebelge", str),  # queue name: several portals may share one Redis
+    "JOBS_MAX_ATTEMPTS": (3, _as_int),  # takes of one job: GİB away, a killed worker
+    "JOBS_RETRY_DELAY_SECONDS": (15, _as_int),
+    "JOBS_HEARTBEAT_SECONDS": (10, _as_int),
+    "JOBS_STALE_SECONDS": (120, _as_int),  # no heartbeat for this long: the worker is taken for dead
     "SECURE_COOKIES": (False, _as_bool),
+    # Content-addressed file store (e-Defter parts, archives); empty means <instance>/storage.
+    "STORAGE_PATH": (None, str),
 }
 
 
@@ -87,6 +97,7 @@ def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     if not settings["DATABASE_URL"]:
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'ebelge.sqlite3'}"
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
+    settings["STORAGE_PATH"] = str(settings["STORAGE_PATH"] or instance_path / "storage")
     settings["TESTING"] = mode == "test" or settings.get("TESTING", False)
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     settings.setdefault("EDEFTER_YEVMIYE_MAX_BYTES", settings["EDEFTER_YEVMIYE_MAX_MB"] * 1024 * 1024)

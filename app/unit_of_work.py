@@ -16,7 +16,7 @@ from flask import has_request_context
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.db import get_session, start_write
+from app.db import database, get_session, start_write
 from app.models.audit import AuditEvent
 
 SYSTEM_ACTOR = "Sistem"
@@ -56,9 +56,13 @@ class Work:
 
 
 @contextmanager
-def unit_of_work(*, write: bool = True) -> Iterator[Work]:
-    """The transaction of one operation. ``write`` takes SQLite's write lock from the first statement."""
-    session = get_session()
+def unit_of_work(*, write: bool = True, own_session: bool = False) -> Iterator[Work]:
+    """The transaction of one operation. ``write`` takes SQLite's write lock from the first statement.
+
+    ``own_session``: a session of its own instead of the context's, for bookkeeping that must commit apart
+    from the work around it (a job's progress and heartbeat while its handler has a unit open elsewhere).
+    """
+    session = database().sessions() if own_session else get_session()
     if write:
         start_write(session)
     elif session.in_transaction():
@@ -70,6 +74,9 @@ def unit_of_work(*, write: bool = True) -> Iterator[Work]:
     except BaseException:
         session.rollback()
         raise
+    finally:
+        if own_session:
+            session.close()
     for effect in work._after_commit:
         effect()
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts the portal with demo data on the embedded defaults: SQLite under instance/, the
-# embedded GİB simulator and SoftHSM demo tokens. Installs what is missing first.
+# embedded GİB simulator, a background-job worker (queue: instance/jobs.sqlite3) and SoftHSM demo
+# tokens. Installs what is missing first.
 # Stop with Ctrl+C. PORT (default 8000) and PORTAL_GIB_URL (a real/other GİB) may be set.
 set -euo pipefail
-GIB_PID="" PORTAL_PID=""
-# Ctrl+C (or a kill of this script) stops the portal and the simulator it started.
-stop_children() { kill $PORTAL_PID $GIB_PID 2>/dev/null || true; wait 2>/dev/null || true; }
+GIB_PID="" WORKER_PID="" PORTAL_PID=""
+# Ctrl+C (or a kill of this script) stops the portal, the worker and the simulator it started.
+stop_children() { kill $PORTAL_PID $WORKER_PID $GIB_PID 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_children EXIT
 trap 'exit 130' INT TERM
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,6 +42,12 @@ say "Veritabanı şeması güncelleniyor"
 "${FLASK[@]}" db upgrade
 say "Demo verileri yükleniyor"
 "${FLASK[@]}" demo-data
+
+say "Arka plan işçisi başlatılıyor (günlük: $PORTAL_INSTANCE_PATH/worker.log)"
+"$VENV/bin/python" -m app.jobs.worker --workers 2 > "$PORTAL_INSTANCE_PATH/worker.log" 2>&1 &
+WORKER_PID=$!
+sleep 1
+kill -0 "$WORKER_PID" 2>/dev/null || { cat "$PORTAL_INSTANCE_PATH/worker.log"; exit 1; }
 
 say "Portal: http://127.0.0.1:$PORT/"
 "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \

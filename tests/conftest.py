@@ -48,6 +48,7 @@ def make_test_app(database_url: str, instance_path: Path, pki: DemoPKI | None = 
         "WTF_CSRF_ENABLED": False,
         # Never the demo's simulator on :8089: tests that talk to GİB start their own and say so.
         "GIB_URL": "http://127.0.0.1:9",
+        "JOBS_URL": "immediate",  # jobs run inside the request; tests/jobs start real workers themselves
     }
     if pki is not None:
         settings.update(SOFTHSM2_CONF=str(pki.softhsm_conf), TRUST_ANCHORS=str(pki.ca_cert_path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -59,3 +60,31 @@ def drop_postgres_database(url: str) -> None:
 
 def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / f'ebelge-{uuid.uuid4().hex[:8]}.sqlite3'}"
+
+
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_unavailable_reason() -> str | None:
+    """None when the Redis server for the job-queue tests answers a PING."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+        return None
+    except Exception as exc:  # any connection problem means "not here"
+        where = urlsplit(REDIS_URL)
+        return f"Redis {where.scheme}://{where.hostname}:{where.port or 6379} adresinde yok: {exc.__class__.__name__}"
+    finally:
+        client.close()
+
+
+def skip_or_fail_without_redis() -> None:
+    """Like PostgreSQL: CI (CI=true or PORTAL_REQUIRE_REDIS=1) fails without Redis; a laptop skips visibly."""
+    reason = redis_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI", "").lower() == "true" or os.environ.get("PORTAL_REQUIRE_REDIS") == "1":
+        pytest.fail(f"CI needs Redis and cannot reach it. {reason}")
+    pytest.skip(f"Redis tests skipped: {reason}")

@@ -17,9 +17,19 @@ ACTION_LABELS: dict[str, str] = {
     "edefter_sube_silindi": "Şube silindi",
     "edefter_yevmiye_dogrulandi": "Yevmiye numarası doğrulandı",
     "demo_verileri_yuklendi": "Demo verileri yüklendi",
+    "is_siraya_alindi": "İş sıraya alındı",
+    "is_tamamlandi": "İş tamamlandı",
+    "is_basarisiz": "İş tamamlanamadı",
 }
 
-RESULT_LABELS: dict[str, str] = {"ok": "Başarılı"}
+RESULT_LABELS: dict[str, str] = {
+    "ok": "Başarılı",
+    "hata": "Hata",
+    # Yevmiye numarası doğrulama: the uploaded file's signature check
+    "valid": "Başarılı (imza geçerli)",
+    "unsigned": "Başarılı (imzasız dosya)",
+    "too_large": "Başarılı (imza boyut nedeniyle kontrol edilmedi)",
+}
 
 
 def action_label(action: str) -> str:

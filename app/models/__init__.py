@@ -12,6 +12,7 @@ from app.models.edefter import (
     YevmiyeVerification,
 )
 from app.models.invoice import Invoice
+from app.models.job import Job, JobStatus
 from app.models.taxpayer import Taxpayer, TaxpayerKind
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "EdefterBranch",
     "EdefterSettings",
     "Invoice",
+    "Job",
+    "JobStatus",
     "PartyRole",
     "PeriodKind",
     "Taxpayer",

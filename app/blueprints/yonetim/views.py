@@ -1,14 +1,19 @@
-"""Yönetim pages: what GİB knows about this taxpayer and whether the host clock agrees with GİB."""
+"""Yönetim pages: what GİB knows about this taxpayer and whether the host clock agrees with GİB.
+
+No call to GİB happens in a request: the page shows the last GİB Bağlantı Kontrolü (a background job,
+``app.connection``) and "Şimdi Kontrol Et" starts a new one, whose status widget swaps in.
+"""
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.yonetim import bp
-from app.gib.errors import GibError
-from app.gib_access import DEFAULT_SIMULATOR_URL, check_clock, gib_client
-from app.htmx import render
+from app.connection import operations, queries
+from app.gib_access import DEFAULT_SIMULATOR_URL
+from app.htmx import is_partial, render
+from app.jobs import status
 
 
 @bp.before_request
@@ -19,15 +24,18 @@ def _require_login() -> None:
 
 @bp.get("/")
 def index() -> Response:
-    """GİB Bağlantısı: clock check, the taxpayer's e-Fatura application and its labels at GİB."""
-    client = gib_client()
-    context: dict = {"gib_url": current_app.config["GIB_URL"] or DEFAULT_SIMULATOR_URL, "error": None}
-    try:
-        context["clock"] = check_clock(client)
-        context["registry"] = client.find_taxpayer(current_user.identifier)
-        context["registered_user"] = client.registered_user(current_user.identifier)
-    except GibError as exc:
-        context.update(error=exc.message, clock=None, registry=None, registered_user=None)
-    finally:
-        client.close()
-    return render("yonetim/index.html", "yonetim/_gib_status.html", **context)
+    """GİB Bağlantısı: the check under way, or the last check's answer with its time."""
+    running = queries.active_check(current_user.id)
+    return render("yonetim/index.html", "yonetim/_gib_status.html",
+                  gib_url=current_app.config["GIB_URL"] or DEFAULT_SIMULATOR_URL,
+                  running=status.view_of(running) if running else None,
+                  last=None if running else queries.last_check(current_user.id))
+
+
+@bp.post("/kontrol")
+def check() -> Response | str:
+    """Şimdi Kontrol Et: start a check (or find the one under way); htmx gets its status widget."""
+    job = operations.start_check(current_user)
+    if not is_partial():
+        return redirect(url_for("yonetim.index"), 303)
+    return render_template("jobs/_status_fragment.html", view=status.job_of(current_user.id, job.id))
