@@ -32,6 +32,26 @@ RESULT_LABELS: dict[str, str] = {
 }
 
 
+OBJECT_LABELS: dict[str, str] = {
+    "sertifika": "Sertifika",
+    "iptal_talebi": "İptal talebi",
+    "fatura_yukleme": "Fatura yüklemesi",
+    "edefter_ayarlari": "Firma ayarları",
+    "edefter_sozlesme": "Sözleşme",
+    "edefter_sube": "Şube",
+    "yevmiye_dogrulama": "Yevmiye doğrulaması",
+    "is": "İş",
+}
+
+
+def object_label(object_type: str | None, object_id: str | None) -> str:
+    """The record an act touched, e.g. "İptal talebi 12"."""
+    if not object_type:
+        return object_id or ""
+    name = OBJECT_LABELS.get(object_type, object_type.replace("_", " ").capitalize())
+    return f"{name} {object_id}" if object_id else name
+
+
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
 

@@ -25,6 +25,7 @@ def test_the_page_lists_who_did_what_with_which_certificate(client, taxpayer_fac
     page = client.get("/hesabim/islem-gecmisi").get_data(as_text=True)
     assert "İşlem Geçmişi" in page and "İptal talebi oluşturuldu" in page
     assert "7F3A" in page and "GEÇMİŞ TİCARET A.Ş." in page and "Başarılı" in page
+    assert "İptal talebi 12" in page
 
 
 def test_another_taxpayers_entries_are_never_shown(client, taxpayer_factory, login_as, db_session):

@@ -7,12 +7,15 @@ from datetime import date
 from flask import Response, render_template, request
 from flask_login import current_user, login_required
 
-from app.audit import queries
-from app.audit.labels import action_label, result_label
+from app.audit import labels, queries
 from app.blueprints.home import bp
 from app.htmx import render
 
 RECENT_ON_ACCOUNT_PAGE = 10
+
+bp.add_app_template_filter(labels.action_label, "islem_adi")
+bp.add_app_template_filter(labels.result_label, "islem_sonucu")
+bp.add_app_template_filter(labels.object_label, "islem_kaydi")
 
 
 @bp.get("/")
@@ -26,8 +29,7 @@ def index() -> str:
 def account() -> Response:
     """The taxpayer's identity and its latest recorded acts."""
     page = queries.history(current_user, queries.HistoryFilter(), 1, RECENT_ON_ACCOUNT_PAGE)
-    return render("home/account.html", "home/_recent.html", page=page, action_label=action_label,
-                  result_label=result_label)
+    return render("home/account.html", "home/_recent.html", page=page)
 
 
 def _history_filter() -> tuple[queries.HistoryFilter, str | None]:
@@ -44,8 +46,7 @@ def _history_filter() -> tuple[queries.HistoryFilter, str | None]:
 def _history_context() -> dict:
     wanted, error = _history_filter()
     page = queries.history(current_user, wanted, request.args.get("sayfa", 1, type=int))
-    return {"page": page, "wanted": wanted, "error": error, "actions": queries.action_choices(current_user),
-            "action_label": action_label, "result_label": result_label}
+    return {"page": page, "wanted": wanted, "error": error, "actions": queries.action_choices(current_user)}
 
 
 @bp.get("/hesabim/islem-gecmisi")
