@@ -1,0 +1,26 @@
+"""persons and authorisations
+
+Revision ID: c4d2a9e7f310
+Revises: b3e8f2c41d07
+Create Date: 2026-12-02 07:00:00+00:00
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = "c4d2a9e7f310"
+down_revision: str | Sequence[str] | None = "b3e8f2c41d07"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
