@@ -31,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.update(config.finish(settings, instance_path))
 
-    from app import cards, cli, db, errors, htmx, jobs, login, menu, security, storage
+    from app import acting, cards, cli, db, errors, htmx, jobs, login, menu, security, storage
     from app.formatting import register_filters
     from flask_wtf.csrf import CSRFProtect
 
@@ -39,6 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     login.init_app(app)
     CSRFProtect(app)
+    acting.init_app(app)
     errors.init_app(app)
     menu.init_app(app)
     security.init_app(app)

@@ -15,9 +15,12 @@ class Area:
 AREAS = (
     Area("home", "home.index", "Ana Sayfa"),
     Area("auth", None),
+    Area("ofis", None),  # Firma Seç and Yetkilerim: the person's own pages, outside any taxpayer
+    Area("yetki", None),  # Yetkilendirme: linked from the header and Hesabım for the taxpayer's own login
     Area("iptal", "iptal.index", "İptal Portalı"),
     Area("faturalar", "faturalar.index", "Faturalar"),
     Area("yonetim", "yonetim.index", "Yönetim"),
+    Area("hizmetler", None),  # Yönetim > Genel: Hizmet Aktivasyonu, Kayıtlı Kullanıcı Listesi (linked from Yönetim)
     Area("jobs", "jobs.index", "İşlemler"),
     Area("edefter", "edefter.index", "e-Defter"),
 )

@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
 from app.config import card_drivers
+from app.signing import locks
 from app.signing.drivers import available_drivers, module_path_for, use_softhsm_conf
 from app.signing.certinfo import CertificateInfo
 from app.signing.errors import (
@@ -75,6 +76,8 @@ def init_app(app: Flask) -> None:
     # SoftHSM reads its configuration when the library is loaded (lazily, per worker).
     if app.config["SOFTHSM2_CONF"]:
         use_softhsm_conf(app.config["SOFTHSM2_CONF"])
+    # Acts on one card are serialised across worker processes through lock files here (decision note 0014).
+    locks.configure(app.config["CARD_LOCK_DIR"], app.config["CARD_LOCK_TIMEOUT_SECONDS"])
 
 
 def certificate_for_confirmation(choice: CardChoice, expected_owner_id: str) -> CertificateInfo:

@@ -25,6 +25,10 @@ def _as_int(value: str) -> int:
     return int(value.strip())
 
 
+def _as_float(value: str) -> float:
+    return float(value.strip())
+
+
 # name -> (default, converter for the environment's text)
 SETTINGS: dict[str, tuple[Any, Any]] = {
     "SECRET_KEY": (None, str),
@@ -38,16 +42,30 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "GIB_URL": ("", str),
     "GIB_CONNECT_TIMEOUT": (3, _as_int),
     "GIB_READ_TIMEOUT": (15, _as_int),
+    # Longest a whole GİB call may take (connecting, every read, retries of a GET): a GİB that trickles bytes
+    # is cut here instead of holding the worker thread for minutes.
+    "GIB_TOTAL_TIMEOUT": (20, _as_float),
     # Largest difference from GİB's clock that still allows creating e-Defter for declaration.
     "CLOCK_TOLERANCE_SECONDS": (60, _as_int),
     # Card drivers offered on the forms: "Name=/path/lib.so;Name2=/path2.so".
     "CARD_DRIVERS": ("SoftHSM=/usr/lib/softhsm/libsofthsm2.so;Akis=/usr/lib/libakisp11.so", str),
     "SOFTHSM2_CONF": ("", str),
+    # Card locks honoured by every worker process (decision note 0014): their folder (empty = <instance>/card-locks;
+    # instances sharing one card reader must name the same folder) and the longest wait for a busy card.
+    "CARD_LOCK_DIR": (None, str),
+    "CARD_LOCK_TIMEOUT_SECONDS": (20, _as_float),
     # PEM files of the CAs whose certificates may sign ("Kamu SM" in an office).
     "TRUST_ANCHORS": ("", str),
     "MAX_UPLOAD_MB": (512, _as_int),
-    # Largest yevmiye file read for "Yevmiye Numarası Doğrulama" (it is streamed, never held in memory).
-    "EDEFTER_YEVMIYE_MAX_MB": (1024, _as_int),
+    # Largest yevmiye file read for "Yevmiye Numarası Doğrulama" (it is streamed, never held in memory). The
+    # limit in force is the smaller of this and MAX_UPLOAD_MB (the request carrying the file); see finish().
+    "EDEFTER_YEVMIYE_MAX_MB": (512, _as_int),
+    # Largest yevmiye whose signature can be verified today: verification holds the document in memory
+    # (~30 bytes of RAM per byte of file, decision 0030). A larger file is refused, never taken unverified.
+    "EDEFTER_SIGNATURE_MAX_MB": (8, _as_int),
+    # Demo/training only: an imported invoice without a signature becomes the uploader's own (seen by nobody
+    # else, never cancellable) instead of being refused (decision note 0053). Refused in production.
+    "ACCEPT_UNSIGNED_INVOICES": (False, _as_bool),
     "CANCELLATION_WINDOW_DAYS": (8, _as_int),
     # Background jobs (Huey): empty = SQLite file instance/jobs.sqlite3; "redis://host:6379/0" = Redis;
     # "sqlite:////path/jobs.sqlite3" = that file; "immediate" = run in the caller (tests).
@@ -98,9 +116,21 @@ def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
         settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'ebelge.sqlite3'}"
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     settings["STORAGE_PATH"] = str(settings["STORAGE_PATH"] or instance_path / "storage")
+    settings["CARD_LOCK_DIR"] = str(settings["CARD_LOCK_DIR"] or instance_path / "card-locks")
     settings["TESTING"] = mode == "test" or settings.get("TESTING", False)
+    if settings["ACCEPT_UNSIGNED_INVOICES"] and mode == "production":
+        raise ConfigError(
+            "PORTAL_ACCEPT_UNSIGNED_INVOICES yalnızca demo ve test kipinde açılabilir: gerçek bir kurulumda imzasız "
+            "faturalar kabul edilmez."
+        )
     settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
-    settings.setdefault("EDEFTER_YEVMIYE_MAX_BYTES", settings["EDEFTER_YEVMIYE_MAX_MB"] * 1024 * 1024)
+    # The yevmiye arrives in one request: a request limit below the yevmiye limit is the one in force.
+    request_binds = settings["MAX_UPLOAD_MB"] < settings["EDEFTER_YEVMIYE_MAX_MB"]
+    settings.setdefault("EDEFTER_YEVMIYE_LIMIT_SETTING",
+                        "PORTAL_MAX_UPLOAD_MB" if request_binds else "PORTAL_EDEFTER_YEVMIYE_MAX_MB")
+    settings.setdefault("EDEFTER_YEVMIYE_MAX_BYTES",
+                        min(settings["MAX_UPLOAD_MB"], settings["EDEFTER_YEVMIYE_MAX_MB"]) * 1024 * 1024)
+    settings.setdefault("EDEFTER_SIGNATURE_MAX_BYTES", settings["EDEFTER_SIGNATURE_MAX_MB"] * 1024 * 1024)
     settings["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_LIFETIME_MINUTES"] * 60
     settings["SESSION_COOKIE_HTTPONLY"] = True
     settings["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, current_app, g
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+
+# A PostgreSQL host that does not answer (not one that refuses) would otherwise hold a request for minutes.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,7 +73,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _make_sqlite_transactional(engine)
         return engine
+    # pre-ping: a connection the server closed (restart, outage) is replaced at checkout, so the portal recovers
+    # without a restart once PostgreSQL is back.
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql") and "connect_timeout" not in make_url(url).query:
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_SECONDS)
     return create_engine(url, **kwargs)
 
 
@@ -109,7 +121,16 @@ def start_write(session: Session) -> None:
     session.connection(execution_options={WRITE_LOCK_OPTION: True})
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in URLs: ids are INTEGER columns, so a number beyond them is a 404, not a database error."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter  # before the blueprints add their rules
     engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     app.extensions["ebelge.db"] = Database(engine, sessionmaker(engine, expire_on_commit=False))
     app.teardown_appcontext(_close_session)
@@ -127,6 +148,17 @@ def get_session() -> Session:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    """End the request's session. Never raises: the page is finished by now, and a connection the server closed
+    meanwhile (a restart, an outage, an idle timeout) must not turn it into a 500; the pool replaces it."""
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except Exception as exc:  # noqa: BLE001 - logged; the response is already made
+        log.warning("veritabanı oturumu kapatılamadı (bağlantı kopmuş olabilir): %s", type(exc).__name__,
+                    exc_info=not isinstance(exc, SQLAlchemyError))
+        try:
+            session.invalidate()  # drop the connection instead of returning it to the pool
+        except Exception:  # noqa: BLE001
+            pass

@@ -1,4 +1,5 @@
-"""Demo/training data: the demo taxpayers (one SoftHSM card each) and invoices between them.
+"""Demo/training data: the demo taxpayers (one SoftHSM card each), invoices between them, and an accountant
+(Ayşe Yılmaz, e-imza) whom Anadolu and Ege authorised as their Mali Müşavir (signed on their demo cards).
 
 Idempotent: running it again adds only what is missing. Invoice dates are relative to today so
 that a class always has invoices inside and outside the 8-day cancellation window.
@@ -13,10 +14,13 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import select
 
+from app.authorisations import operations as authorisations
+from app.cards import card_choice_from
 from app.formatting import local_today
 from app.gib.errors import GibError
 from app.gib_access import gib_client
-from app.models import Invoice, Taxpayer
+from app.models import Authorisation, AuthorisationRole, Invoice, Person, Taxpayer
+from app.refusals import Refused
 from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS, GIB_VKN
 from app.unit_of_work import unit_of_work
 
@@ -30,6 +34,11 @@ INVOICE_SERIES = [
     ("marmara", "anadolu", "MAR", 6, Decimal("23600.00")),
     ("karadeniz", "ege", "KAR", 4, Decimal("3120.75")),
 ]
+
+
+# The office of the demo: the accountant's demo key, and who authorised her with which role.
+DEMO_ACCOUNTANT = "ayse"
+DEMO_CLIENTS = (("anadolu", AuthorisationRole.MALI_MUSAVIR), ("ege", AuthorisationRole.MALI_MUSAVIR))
 
 
 def demo_taxpayers() -> list[tuple[str, str, str]]:
@@ -57,8 +66,43 @@ def load_demo_data() -> Iterator[str]:
         if added or messages:
             work.record("demo_verileri_yuklendi", taxpayer_id=None, mukellef=len(messages), fatura=added)
     yield from messages
+    yield from _demo_authorisations(by_key)
     yield f"{added} demo fatura eklendi." if added else "Demo faturalar zaten yüklü."
     yield from _register_at_gib(by_key.values())
+
+
+def _demo_authorisations(by_key: dict[str, Taxpayer]) -> Iterator[str]:
+    """Anadolu and Ege authorise the demo accountant, each signing with its demo card; she has accepted.
+
+    A pair that has any authorisation already (even one a trainer revoked) is left as it is.
+    """
+    demo = {t.key: t for t in DEFAULT_DEMO_TAXPAYERS}
+    accountant = demo[DEMO_ACCOUNTANT]
+    with unit_of_work() as work:
+        person = work.session.scalar(select(Person).where(Person.identifier == accountant.owner_id))
+        if person is None:
+            person = Person(identifier=accountant.owner_id, name=accountant.name)
+            work.session.add(person)
+        done = set(work.session.scalars(select(Authorisation.taxpayer_id).where(
+            Authorisation.person_identifier == accountant.owner_id)))
+    granted = 0
+    for key, role in DEMO_CLIENTS:
+        grantor = by_key[key]
+        if grantor.id in done:
+            continue
+        plan = authorisations.GrantPlan(accountant.owner_id, accountant.name, role, None)
+        submission = str(uuid.uuid5(ETTN_NAMESPACE, f"yetki/{grantor.identifier}/{accountant.owner_id}"))
+        try:
+            card = card_choice_from({"surucu": "SoftHSM", "kart": demo[key].token_label})
+            authorisation, _ = authorisations.grant(grantor, plan, submission, card, demo[key].pin)
+            authorisations.accept(person, authorisation.id)
+        except Refused as exc:
+            yield f"Uyarı: {grantor.unvan} demo yetkilendirmesi yapılamadı. {exc.message}"
+            return
+        granted += 1
+        yield f"Yetkilendirme eklendi: {grantor.unvan} → {accountant.name} ({role.label})"
+    if not granted:
+        yield "Demo yetkilendirmeler zaten var."
 
 
 def _register_at_gib(taxpayers: Iterable[Taxpayer]) -> Iterator[str]:

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 _CENT = Decimal("0.01")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")  # used with fullmatch (``$`` would allow a final newline)
+_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")  # ASCII digits only: no exponent, sign, NaN or Infinity
+_DIGITS_AND_SEPARATORS = re.compile(r"[0-9.,]+")
+# Money columns are Numeric(18, 2): 16 digits before the decimal separator.
+AMOUNT_MAX_WHOLE_DIGITS = 16
+_AMOUNT_MAX_TEXT = 64  # longer than any amount written with grouping dots and a currency
+_SHOWN_MAX = 30
+RECORD_ID_MAX = 2**31 - 1  # ids are INTEGER columns: a larger number is no record (and PostgreSQL refuses it)
 
 
 class AmountError(ValueError):
-    """Text that is not an amount; ``str(exc)`` is the Turkish message."""
+    """Text that is not an amount; ``str(exc)`` (also ``message``) is the Turkish message."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def _shown(text: str) -> str:
+    """User text as a message may quote it: printable characters only, and short."""
+    printable = "".join(char if char.isprintable() else "?" for char in text[: _SHOWN_MAX + 1])
+    return printable if len(printable) <= _SHOWN_MAX else printable[:_SHOWN_MAX] + "…"
 
 
 def format_amount(value: Decimal | None) -> str:
@@ -26,29 +43,47 @@ def format_amount(value: Decimal | None) -> str:
 
 
 def parse_amount(text: str) -> Decimal:
-    """Read an amount typed the Turkish way ('7.840,80') or the plain way ('7840.80')."""
-    cleaned = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    """Read an amount typed the Turkish way ('7.840,80') or the plain way ('7840.80').
+
+    Any text gives a Decimal with two places or an AmountError with a Turkish message: no exponent ('1e26'),
+    NaN, Infinity, sign or non-ASCII digit gets through, nor more digits than a money column holds.
+    """
+    text = text if isinstance(text, str) else ""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     if cleaned.upper().endswith(("TL", "TRY")):
         cleaned = cleaned.rstrip("TLRYtlry").strip()
     if not cleaned:
         raise AmountError("Tutar boş olamaz.")
+    if cleaned.startswith("-") and cleaned[1:2].isdigit():
+        raise AmountError("Tutar sıfırdan küçük olamaz.")
+    invalid = AmountError(f"'{_shown(text)}' geçerli bir tutar değil. Örnek: 7.840,80")
+    too_big = AmountError(f"Tutar çok büyük: virgülden önce en fazla {AMOUNT_MAX_WHOLE_DIGITS} hane olabilir.")
+    if len(cleaned) > _AMOUNT_MAX_TEXT:
+        raise too_big if _DIGITS_AND_SEPARATORS.fullmatch(cleaned) else invalid
     if "," in cleaned:
         # The comma is the decimal separator; dots before it group thousands.
         whole, _, fraction = cleaned.rpartition(",")
-        if "," in whole or ("." in whole and not _GROUPED.match(whole)):
-            raise AmountError(f"'{text}' geçerli bir tutar değil. Örnek: 7.840,80")
+        if "," in whole or ("." in whole and not _GROUPED.fullmatch(whole)):
+            raise invalid
         cleaned = whole.replace(".", "") + "." + fraction
-    elif _GROUPED.match(cleaned):
+    elif _GROUPED.fullmatch(cleaned):
         cleaned = cleaned.replace(".", "")  # 7.840 is seven thousand in Turkish writing
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError(f"'{text}' geçerli bir tutar değil. Örnek: 7.840,80") from None
-    if not amount.is_finite() or amount < 0:
-        raise AmountError("Tutar sıfırdan küçük olamaz.")
-    if amount != amount.quantize(_CENT):
+    if not _PLAIN_AMOUNT.fullmatch(cleaned):
+        raise invalid
+    whole, _, fraction = cleaned.partition(".")
+    if len(whole.lstrip("0")) > AMOUNT_MAX_WHOLE_DIGITS:
+        raise too_big
+    if len(fraction.rstrip("0")) > 2:
         raise AmountError("Tutar en fazla iki ondalık basamak içerebilir.")
-    return amount.quantize(_CENT)
+    return Decimal(cleaned).quantize(_CENT)
+
+
+def parse_record_id(text: object) -> int | None:
+    """A record id from a form or URL ('42'), or None for anything else: no sign, no non-ASCII digit, no overflow."""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= RECORD_ID_MAX else None
 
 
 def format_plain_amount(value: Decimal) -> str:

@@ -19,6 +19,7 @@ def gib_client() -> GibClient:
         config["GIB_URL"] or DEFAULT_SIMULATOR_URL,
         connect_timeout=config["GIB_CONNECT_TIMEOUT"],
         read_timeout=config["GIB_READ_TIMEOUT"],
+        total_timeout=config["GIB_TOTAL_TIMEOUT"],
     )
 
 

@@ -1,4 +1,7 @@
-"""flask-login wiring: the logged-in user is a Taxpayer; HTMX swaps are sent to the login page."""
+"""flask-login wiring: the logged-in user is a Person (the card's holder); HTMX swaps are sent to the login page.
+
+Whom the person acts for is resolved per request from the URL (``app.acting``, decision note 0071).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from flask_login import LoginManager
 
 from app.db import get_session
 from app.htmx import is_htmx, redirect_for_htmx
-from app.models import Taxpayer
+from app.models import Person
 
 login_manager = LoginManager()
 login_manager.login_message = "Bu sayfayı görmek için akıllı kartınızla giriş yapınız."
@@ -15,11 +18,16 @@ login_manager.login_message_category = "warning"
 login_manager.session_protection = "strong"
 
 
+PERSON_ID_PREFIX = "kisi-"
+
+
 @login_manager.user_loader
-def _load_taxpayer(user_id: str) -> Taxpayer | None:
-    if not user_id.isdigit():
+def _load_person(user_id: str) -> Person | None:
+    # A session from before persons existed holds a bare taxpayer id: not a person's, so it is logged out.
+    number = user_id.removeprefix(PERSON_ID_PREFIX)
+    if not user_id.startswith(PERSON_ID_PREFIX) or not number.isdigit():
         return None
-    return get_session().get(Taxpayer, int(user_id))
+    return get_session().get(Person, int(number))
 
 
 @login_manager.unauthorized_handler

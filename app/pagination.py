@@ -16,6 +16,7 @@ from app.db import get_session
 
 T = TypeVar("T")
 PAGE_SIZE = 25
+MAX_PAGE = 1_000_000  # a larger ?sayfa= shows the last page like any page past the end, without overflowing OFFSET
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def paginate(
     counted_rows = (query if count_of is None else count_of).order_by(None).subquery()
     counting = select(func.count()).select_from(counted_rows).scalar_subquery()
     counted = query.add_columns(counting.label("total_rows"))
-    number = max(1, number)
+    number = min(max(1, number), MAX_PAGE)
     rows = session.execute(counted.limit(size).offset((number - 1) * size)).all()
     if rows:
         return Page([convert(row) for row in rows], number, size, rows[0][-1])

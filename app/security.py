@@ -6,7 +6,7 @@ can be strict; a page that tried to load from elsewhere would be blocked by the 
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,5 +36,15 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul_characters() -> None:
+    """A NUL in a query or form value is never typed by a person and cannot be stored (PostgreSQL refuses it in
+    text): the request is refused before any view reads it. Uploaded files may hold any bytes."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in (key or "") or "\x00" in (value if isinstance(value, str) else ""):
+                abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_characters)
     app.after_request(_add_headers)

@@ -23,12 +23,13 @@ SYSTEM_ACTOR = "Sistem"
 
 
 def current_actor() -> str:
-    """Who acts: the logged-in taxpayer in a request, the system (a job, the CLI) elsewhere."""
+    """Who acts: the logged-in person (the card's holder, whoever they act for) in a request, the system (a job,
+    the CLI) elsewhere. The taxpayer acted for is the audit entry's chain; the card is its certificate serial."""
     if has_request_context():
         from flask_login import current_user
 
         if current_user and current_user.is_authenticated:
-            return f"{current_user.identifier} {current_user.unvan}"[:120]
+            return current_user.display
     return SYSTEM_ACTOR
 
 

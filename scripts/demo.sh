@@ -50,7 +50,10 @@ sleep 1
 kill -0 "$WORKER_PID" 2>/dev/null || { cat "$PORTAL_INSTANCE_PATH/worker.log"; exit 1; }
 
 say "Portal: http://127.0.0.1:$PORT/"
+# Its own control socket: the default (~/.gunicorn/gunicorn.ctl) is shared by every gunicorn of the user, and a
+# second instance on this host (a training room runs several) would take over the first one's.
 "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers 2 --threads 4 \
+  --control-socket "$PORTAL_INSTANCE_PATH/gunicorn.ctl" \
   --access-logfile - wsgi:app &
 PORTAL_PID=$!
 wait "$PORTAL_PID"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import create_app
 from app.db import Database
 from app.migrate import upgrade
-from app.models import Taxpayer
+from app.models import Person, Taxpayer
 from app.signing.demo_pki import DemoPKI
 from tests import databases
 
@@ -100,16 +100,14 @@ def taxpayer_factory(db_session: Session) -> Callable[..., Taxpayer]:
 
 
 @pytest.fixture
-def login_as(app: Flask, client: FlaskClient) -> Callable[[Taxpayer], None]:
-    """Log the test client in as a taxpayer the way flask-login would (session + identifier)."""
-    from flask_login.utils import _create_identifier
+def login_as(app: Flask, client: FlaskClient, db_session: Session) -> Callable[[Taxpayer | Person], Person]:
+    """Log the test client in as a person: given a taxpayer, the holder of its own card (it acts for that taxpayer
+    alone unless someone authorised them); given a Person, that person."""
+    from tests.fixtures.persons import log_client_in, person_of
 
-    def login(taxpayer: Taxpayer) -> None:
-        with app.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session["_user_id"] = taxpayer.get_id()
-            session["_fresh"] = True
-            session["_id"] = identifier
+    def login(who: Taxpayer | Person) -> Person:
+        person = person_of(db_session, who)
+        log_client_in(app, client, person)
+        return person
 
     return login

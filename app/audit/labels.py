@@ -4,6 +4,10 @@ from __future__ import annotations
 
 ACTION_LABELS: dict[str, str] = {
     "giris": "Akıllı kartla giriş",
+    "firma_secildi": "Firma seçildi (mükellef adına çalışmaya başlandı)",
+    "yetki_verildi": "Yetki verildi",
+    "yetki_kabul_edildi": "Yetki kabul edildi",
+    "yetki_iptal_edildi": "Yetki iptal edildi",
     "iptal_talebi_olusturuldu": "İptal talebi oluşturuldu",
     "iptal_talebi_silindi": "İptal talebi silindi",
     "iptal_talebi_onaylandi": "İptal talebi onaylandı (fatura iptal edildi)",
@@ -20,6 +24,15 @@ ACTION_LABELS: dict[str, str] = {
     "is_siraya_alindi": "İş sıraya alındı",
     "is_tamamlandi": "İş tamamlandı",
     "is_basarisiz": "İş tamamlanamadı",
+    "hizmet_etiketi_eklendi": "Hizmet etiketi eklendi",
+    "efatura_basvurusu_imzalandi": "GİB e-Fatura başvurusu imzalandı",
+    "efatura_basvurusu_gonderildi": "GİB e-Fatura başvurusu gönderildi",
+    "hizmet_aktivasyon_talebi_imzalandi": "Hizmet aktivasyon talebi imzalandı",
+    "hizmet_aktivasyon_talebi_gonderildi": "Hizmet aktivasyon talebi GİB'e gönderildi",
+    "hizmet_aktiflestirildi": "Hizmet aktifleştirildi (GİB onayı)",
+    "hizmet_kapatma_talebi_imzalandi": "Etiket kapatma talebi imzalandı",
+    "hizmet_etiketi_kapatildi": "Hizmet etiketi kapatıldı",
+    "kullanici_listesi_indirildi": "GİB kayıtlı kullanıcı listesi indirildi",
 }
 
 RESULT_LABELS: dict[str, str] = {
@@ -34,6 +47,8 @@ RESULT_LABELS: dict[str, str] = {
 
 OBJECT_LABELS: dict[str, str] = {
     "sertifika": "Sertifika",
+    "mukellef": "Mükellef",
+    "yetkilendirme": "Yetkilendirme",
     "iptal_talebi": "İptal talebi",
     "fatura_yukleme": "Fatura yüklemesi",
     "edefter_ayarlari": "Firma ayarları",
@@ -41,6 +56,10 @@ OBJECT_LABELS: dict[str, str] = {
     "edefter_sube": "Şube",
     "yevmiye_dogrulama": "Yevmiye doğrulaması",
     "is": "İş",
+    "hizmet_urunu": "Hizmet ürünü",
+    "hizmet_talebi": "Hizmet talebi",
+    "efatura_basvurusu": "e-Fatura başvurusu",
+    "kullanici_listesi": "Kullanıcı listesi",
 }
 
 

@@ -82,6 +82,28 @@ def cancellation_decision_document(
     )
 
 
+
+def service_request_document(
+    *,
+    submission_id: str,
+    action: str,
+    identifier: str,
+    title: str,
+    product: str,
+    labels: list[tuple[str, str]],
+    activation_date: str,
+    moment: datetime,
+) -> bytes:
+    """A Hizmet Aktivasyonu request for a product GİB has no service code for (e-Defter): kept at the integrator.
+
+    ``labels``: (label name, alias) pairs; ``action``: AKTIVASYON or KAPATMA; ``activation_date``: YYYY-MM-DD or "".
+    """
+    fields = [("TalepNo", submission_id), ("Islem", action), ("VknTckn", identifier), ("Unvan", title),
+              ("Urun", product)]
+    fields += [("Etiket", f"{name} {alias}") for name, alias in labels]
+    fields += [("AktivasyonTarihi", activation_date), ("TalepZamani", moment.isoformat())]
+    return _document("HizmetTalebi", fields)
+
 def field(document: bytes, name: str) -> str | None:
     """Read one field back from a signed portal document (after its signature was verified)."""
     from app.formats.safe_xml import parse_untrusted

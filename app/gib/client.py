@@ -1,8 +1,11 @@
 """The portal's only way to GİB: a small HTTP client with timeouts, safe retries and plain errors.
 
+- Every call has a total deadline (`total_timeout`, PORTAL_GIB_TOTAL_TIMEOUT): connecting, sending, every read
+  and the retries of a GET together. The per-read timeout alone would let a GİB that sends a byte every few
+  seconds hold the caller for minutes; at the deadline the call's sockets are shut and `GibTimeout` is raised.
 - GET calls are retried a few times on connection failures and 502/503/504 (not after a read
-  timeout). POST/PUT are retried only when the connection could not even be made (nothing reached
-  GİB); once sent they are never repeated by the client.
+  timeout), within the deadline. POST/PUT are retried only when the connection could not even be made (nothing
+  reached GİB); once sent they are never repeated by the client.
 - Every state-changing call must be given an `Idempotency-Key` (there is no default): the id of the
   portal's own "pending" record, so that sending the same act again (after a timeout, a crash, a
   double click, a retried job) is applied once at GİB and answered with the first result.
@@ -15,6 +18,9 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import socket
+import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -23,6 +29,8 @@ from typing import Any, Literal, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from app.gib.errors import GibBadResponse, GibError, GibRejected, GibTimeout, GibUnavailable
@@ -191,6 +199,102 @@ class SeedAlias:
     integrator: str = ""
 
 
+# ---- the total deadline ---------------------------------------------------------------------------
+#
+# requests/urllib3 only know per-socket-operation timeouts. A call's connections register with the deadline of
+# the call running in their thread; when it passes, a timer shuts their sockets, which ends any blocked read or
+# write at once, and a connection opened after it is shut as soon as it connects.
+
+_current = threading.local()
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends_at = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._connections: list[HTTPConnection] = []
+
+    def remaining(self) -> float:
+        return self.ends_at - time.monotonic()
+
+    def watch(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            if connection not in self._connections:
+                self._connections.append(connection)
+            if self.expired:
+                _shut(connection)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for connection in self._connections:
+                _shut(connection)
+
+
+def _shut(connection: HTTPConnection) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        return
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's method, also under TLS
+    except OSError:
+        pass  # already closed
+
+
+def _watch(connection: HTTPConnection) -> None:
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.watch(connection)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        _watch(self)
+        super().connect()
+        _watch(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        _watch(self)  # a kept-alive connection reused by a later call
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        _watch(self)
+        super().connect()
+        _watch(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        _watch(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose connections (direct or through a proxy) register with the call's deadline."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
 # ---- the client ---------------------------------------------------------------------------------
 
 
@@ -201,11 +305,15 @@ class GibClient:
         *,
         connect_timeout: float = 3.05,
         read_timeout: float = 20.0,
+        total_timeout: float = 20.0,
         get_retries: int = 2,
         session: requests.Session | None = None,
     ) -> None:
+        if total_timeout <= 0:
+            raise ValueError("total_timeout must be positive")
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
+        self.total_timeout = total_timeout
         self.session = session or requests.Session()
         retry = Retry(
             total=get_retries,
@@ -213,11 +321,13 @@ class GibClient:
             read=False,  # a slow GİB is reported, not waited for again (the user would wait 3x the timeout)
             status=get_retries,
             backoff_factor=0.2,
+            backoff_max=2,
             status_forcelist=(502, 503, 504),
             allowed_methods=frozenset({"GET"}),
             raise_on_status=False,
+            respect_retry_after_header=False,  # "Retry-After: 600" would sleep past any deadline
         )
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = _DeadlineAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -329,22 +439,40 @@ class GibClient:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = f"{self.base_url}{path}"
+        deadline = _Deadline(self.total_timeout)
+        # Per-operation timeouts never reach past the deadline; the timer cuts whatever still runs at it.
+        timeout = (min(self.timeout[0], self.total_timeout), min(self.timeout[1], self.total_timeout))
+        timer = threading.Timer(self.total_timeout, deadline.expire)
+        timer.daemon = True
+        outer = getattr(_current, "deadline", None)
+        _current.deadline = deadline
+        timer.start()
         try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.exceptions.ConnectTimeout as exc:
-            log.warning("GİB bağlantısı zaman aşımı: %s %s", method, url)
-            raise GibUnavailable(self.base_url) from exc
-        except requests.exceptions.Timeout as exc:
-            log.warning("GİB yanıtı zaman aşımı: %s %s", method, url)
-            raise GibTimeout(self.timeout[1]) from exc
-        except requests.exceptions.ConnectionError as exc:
-            log.warning("GİB'e bağlanılamadı: %s %s (%s)", method, url, type(exc).__name__)
-            raise GibUnavailable(self.base_url) from exc
+            response = self.session.request(method, url, timeout=timeout, **kwargs)
         except requests.exceptions.RequestException as exc:
-            log.warning("GİB isteği başarısız: %s %s (%s)", method, url, type(exc).__name__)
-            raise GibUnavailable(self.base_url) from exc
+            if deadline.expired or deadline.remaining() <= 0:
+                log.warning("GİB çağrısı toplam süre sınırında kesildi (%s s): %s %s", self.total_timeout, method, url)
+                raise GibTimeout(self.total_timeout) from exc
+            raise self._failure(method, url, exc) from exc
+        finally:
+            timer.cancel()
+            _current.deadline = outer
         log.debug("GİB %s %s -> %s", method, path, response.status_code)
         return response
+
+    def _failure(self, method: str, url: str, exc: requests.exceptions.RequestException) -> GibError:
+        """The Turkish error for a failed call that did not reach the total deadline."""
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            log.warning("GİB bağlantısı zaman aşımı: %s %s", method, url)
+            return GibUnavailable(self.base_url)
+        if isinstance(exc, requests.exceptions.Timeout):
+            log.warning("GİB yanıtı zaman aşımı: %s %s", method, url)
+            return GibTimeout(min(self.timeout[1], self.total_timeout))
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            log.warning("GİB'e bağlanılamadı: %s %s (%s)", method, url, type(exc).__name__)
+        else:
+            log.warning("GİB isteği başarısız: %s %s (%s)", method, url, type(exc).__name__)
+        return GibUnavailable(self.base_url)
 
     def _send(
         self,

@@ -19,8 +19,8 @@ from app.formats.ubl import codes
 from app.formatting import format_amount, local_today
 from app.invoices.report import IMPORT_AUDIT_ACTION, ImportSummary
 from app.iptal.rules import window_closes_on
-from app.models import AuditEvent, CancellationRequest, CancellationStatus, Invoice, Taxpayer
-from app.models.invoice import PORTAL_CANCELLABLE_PROFILES
+from app.models import AuditEvent, CancellationRequest, CancellationStatus, Invoice, InvoiceOrigin, Taxpayer
+from app.models.invoice import PORTAL_CANCELLABLE_PROFILES, visible_to_taxpayer
 from app.pagination import Page, paginate
 
 SEARCH_MAX_LENGTH = 36  # an ETTN; nothing longer can match
@@ -89,9 +89,17 @@ class InvoiceRow:
         return self.invoice.receiver_name if self.direction is Direction.GIDEN else self.invoice.sender_name
 
     @property
+    def counterparty_name_from_file(self) -> bool:
+        """The counterparty is unknown to the portal: its name is the file's ("dosyadaki unvan")."""
+        invoice = self.invoice
+        return invoice.receiver_name_from_file if self.direction is Direction.GIDEN else invoice.sender_name_from_file
+
+    @property
     def status(self) -> str:
         if self.invoice.is_cancelled:
             return "İptal Edildi"
+        if self.invoice.is_uploader_only:
+            return InvoiceOrigin.UPLOADER_ONLY.label
         return "İptal Talebi Var" if self.has_open_request else "—"
 
     @property
@@ -100,6 +108,7 @@ class InvoiceRow:
         invoice = self.invoice
         return (
             invoice.profile_id in PORTAL_CANCELLABLE_PROFILES
+            and not invoice.is_uploader_only  # the other party never sees it, so it cannot decide (note 0053)
             and not invoice.is_cancelled
             and not self.has_open_request
             and local_today() <= window_closes_on(invoice)
@@ -117,7 +126,7 @@ def _filtered(taxpayer: Taxpayer, invoice_filter: InvoiceFilter) -> Select:
         if invoice_filter.direction is Direction.GIDEN
         else (Invoice.receiver_identifier, Invoice.sender_identifier)
     )
-    query = select(Invoice).where(mine == taxpayer.identifier)
+    query = select(Invoice).where(mine == taxpayer.identifier, visible_to_taxpayer(taxpayer.id))
     if invoice_filter.start:
         query = query.where(Invoice.issue_date >= invoice_filter.start)
     if invoice_filter.end:

@@ -23,6 +23,7 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)  # invoice numbers stored by this import
     already_registered: list[str] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
+    uploader_only: list[str] = field(default_factory=list)  # of ``imported``: unsigned, seen by the uploader only
     audit_id: int | None = None  # the import's audit entry, once committed
 
     @property
@@ -30,10 +31,15 @@ class ImportReport:
         """True when the upload was worth recording: new invoices, or ones that were already there."""
         return bool(self.imported or self.already_registered)
 
+    def fresh_copy(self) -> "ImportReport":
+        """The same file's refusals so far, nothing stored yet (a transaction fills the copy)."""
+        return ImportReport(self.filename, refusals=list(self.refusals))
+
     def summary(self) -> "ImportSummary":
         return ImportSummary(
             filename=self.filename,
             imported=len(self.imported),
+            uploader_only=len(self.uploader_only),
             already_registered=len(self.already_registered),
             refused_files=sum(1 for r in self.refusals if r.number is None),
             refused_invoices=sum(1 for r in self.refusals if r.number is not None),
@@ -55,11 +61,14 @@ class ImportSummary:
     imported_numbers: tuple[str, ...] = ()
     already_numbers: tuple[str, ...] = ()
     reasons: tuple[Refusal, ...] = ()
+    uploader_only: int = 0  # of ``imported``: unsigned (demo mode), visible to the uploader only
 
     @property
     def text(self) -> str:
         """E.g. "12 fatura alındı, 2 zaten kayıtlı, 1 dosya reddedildi." (the reasons are listed apart)."""
         parts = [f"{self.imported} fatura alındı"]
+        if self.uploader_only:
+            parts[0] += f" (bunlardan {self.uploader_only} tanesi imzasız olduğu için yalnızca size görünür)"
         if self.already_registered:
             parts.append(f"{self.already_registered} zaten kayıtlı")
         if self.refused_files:
@@ -76,6 +85,7 @@ class ImportSummary:
         return {
             "dosya": self.filename,
             "alinan": self.imported,
+            "imzasiz_yalnizca_yukleyen": self.uploader_only,
             "zaten_kayitli": self.already_registered,
             "reddedilen_dosya": self.refused_files,
             "reddedilen_fatura": self.refused_invoices,
@@ -89,6 +99,7 @@ class ImportSummary:
         return cls(
             filename=details.get("dosya", ""),
             imported=details.get("alinan", 0),
+            uploader_only=details.get("imzasiz_yalnizca_yukleyen", 0),
             already_registered=details.get("zaten_kayitli", 0),
             refused_files=details.get("reddedilen_dosya", 0),
             refused_invoices=details.get("reddedilen_fatura", 0),

@@ -26,6 +26,17 @@ def check_invoice(taxpayer_identifier: str, invoice: InvoiceData) -> None:
             f"{invoice.number} numaralı fatura başka bir mükellefin faturası (gönderen {invoice.sender.identifier}, "
             f"alıcı {invoice.receiver.identifier}). Yalnızca gönderdiğiniz veya size gelen faturaları yükleyebilirsiniz."
         )
+    check_number_year(invoice)
+
+
+def check_number_year(invoice: InvoiceData) -> None:
+    """The 4 digits after the series are the invoice's year (UBL-TR Fatura guide §2.3.5): they match the date."""
+    year = int(invoice.number[3:7])  # the reader checked the number's shape
+    if year != invoice.issue_date.year:
+        raise InvoiceRefused(
+            f"{invoice.number} numaralı faturanın numarasındaki yıl ({year}) fatura tarihinin "
+            f"({invoice.issue_date:%d.%m.%Y}) yılı değil; fatura numarasındaki yıl faturanın düzenlendiği yıl olmalıdır."
+        )
 
 
 def ettn_taken_message(invoice: InvoiceData) -> str:
@@ -36,6 +47,13 @@ def number_taken_message(invoice: InvoiceData) -> str:
     return (
         f"{invoice.sender.identifier} gönderenin {invoice.number} numaralı faturası farklı bir ETTN ile zaten kayıtlı; "
         "aynı fatura numarası iki faturada kullanılamaz."
+    )
+
+
+def unsigned_copy_message(invoice: InvoiceData) -> str:
+    return (
+        f"{invoice.number} numaralı faturanın imzasız bir kopyası başka bir mükellef tarafından yüklenmiş; "
+        "faturanın satıcı tarafından imzalanmış hâlini yükleyiniz."
     )
 
 

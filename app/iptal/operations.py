@@ -25,6 +25,7 @@ from app.iptal.rules import (
     not_found_message,
 )
 from app.models import CancellationRequest, CancellationStatus, Invoice, PartyRole, Taxpayer
+from app.models.invoice import visible_to_taxpayer
 from app.signing.act import signing_act
 from app.signing.verify import verify_signed_xml
 from app.unit_of_work import Work, unit_of_work
@@ -43,7 +44,8 @@ def find_invoice_for_request(taxpayer: Taxpayer, number: str, amount: Decimal, r
     """The invoice the form names, checked against every rule (SPEC B2)."""
     number = check_invoice_number(number)
     party_column = Invoice.sender_identifier if role is PartyRole.SATICI else Invoice.receiver_identifier
-    invoice = get_session().scalar(select(Invoice).where(party_column == taxpayer.identifier, Invoice.number == number))
+    invoice = get_session().scalar(select(Invoice).where(party_column == taxpayer.identifier, Invoice.number == number,
+                                                        visible_to_taxpayer(taxpayer.id)))
     if invoice is None:
         raise CancellationRefused(not_found_message(taxpayer.identifier, number, amount))
     check_can_request(invoice, amount, role)

@@ -116,6 +116,36 @@ def cancelled_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[Reque
     )
 
 
+def rejected_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[RequestRow]:
+    """Reddettiğiniz Talepler: requests this taxpayer rejected (kept in its lists, as the approved ones are)."""
+    return _list_page(
+        (CancellationRequest.decided_by_taxpayer_id == taxpayer.id)
+        & (CancellationRequest.status == CancellationStatus.REJECTED),
+        period,
+        page,
+    )
+
+
+def requests_to_answer(taxpayer: Taxpayer, request_ids: list[int]) -> tuple[list[CancellationRequest], list[str]]:
+    """The chosen requests addressed to this taxpayer that still await its answer, and why each other one of
+    them does not (answered already, in another tab or by a colleague): for the confirmation screen."""
+    from app.db import get_session
+
+    requests = get_session().scalars(
+        select(CancellationRequest)
+        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier)
+        .order_by(CancellationRequest.id)
+    ).unique()
+    pending, answered = [], []
+    for request in requests:
+        if request.status is CancellationStatus.PENDING:
+            pending.append(request)
+        else:
+            answered.append(f"{request.invoice.number} numaralı faturanın iptal talebi zaten '{request.status.label}' "
+                            "durumunda; bu talep için yeniden onay ya da ret verilemez.")
+    return pending, answered
+
+
 def visible_request(taxpayer: Taxpayer, request_id: int) -> CancellationRequest | None:
     """A request either party may see (download its signed documents); None for anyone else."""
     from app.db import get_session
@@ -134,4 +164,4 @@ def invoice_of(taxpayer: Taxpayer, invoice_id: int) -> Invoice | None:
     from app.db import get_session
 
     invoice = get_session().get(Invoice, invoice_id)
-    return invoice if invoice is not None and invoice.party_role_of(taxpayer.identifier) is not None else None
+    return invoice if invoice is not None and invoice.visible_to(taxpayer.id, taxpayer.identifier) else None

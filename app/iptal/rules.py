@@ -68,6 +68,12 @@ def check_can_request(invoice: Invoice, amount: Decimal, role: PartyRole) -> Non
             "üzerinden değil, alıcının 8 gün içinde e-Fatura sisteminden göndereceği RED uygulama yanıtı ile "
             "iptal edilir."
         )
+    if invoice.is_uploader_only:
+        # An unsigned import (demo mode) exists for its uploader only: the other party never sees it (note 0053).
+        raise CancellationRefused(
+            f"{invoice.number} numaralı fatura imzasız yüklendiği için yalnızca sizin listenizde görünür; karşı "
+            "taraf bu faturayı görmediğinden iptal talebi oluşturulamaz. Satıcının imzaladığı hâlini yükleyiniz."
+        )
     if invoice.profile_id not in PORTAL_CANCELLABLE_PROFILES:
         raise CancellationRefused(
             f"{invoice.profile_id} senaryosundaki faturalar için İptal Portalı'ndan iptal talebi oluşturulamaz."

@@ -58,8 +58,10 @@ class JobContext:
 def installed_kinds(app: Flask) -> dict[str, JobKind]:
     """Every job kind of the portal; the test kinds only in a test app (TESTING)."""
     from app.connection.operations import GIB_CHECK
+    from app.integrator.approvals import APPROVAL_CHECK
+    from app.integrator.userlist import USER_LIST
 
-    kinds = [GIB_CHECK]
+    kinds = [GIB_CHECK, APPROVAL_CHECK, USER_LIST]
     if app.config.get("TESTING"):
         from app.jobs import testing
 

@@ -76,6 +76,13 @@ class CancellationRequest(Base):
             sqlite_where=text("status = 'approved'"),
             postgresql_where=text("status = 'approved'"),
         ),
+        Index(
+            "ix_cancellation_request_rejected_by",
+            "decided_by_taxpayer_id",
+            "requested_at",
+            sqlite_where=text("status = 'rejected'"),
+            postgresql_where=text("status = 'rejected'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

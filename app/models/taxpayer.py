@@ -1,4 +1,4 @@
-"""A taxpayer (mükellef): the company or person a certificate names."""
+"""A taxpayer (mükellef): the company or person a certificate names, and whom a logged-in person acts for."""
 
 from __future__ import annotations
 
@@ -50,14 +50,6 @@ class Taxpayer(Base):
     @property
     def identifier_label(self) -> str:
         return "VKN" if self.kind is TaxpayerKind.TUZEL else "TCKN"
-
-    # flask-login's user protocol: the logged-in user is the taxpayer named in the certificate.
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def get_id(self) -> str:
-        return str(self.id)
 
     def __repr__(self) -> str:
         return f"<Taxpayer {self.identifier} {self.unvan!r}>"

@@ -2,7 +2,8 @@
 
 Login is per process and per token: while one session is logged in every other session of the process can use
 the private key. So the act holds the process-wide PKCS#11 lock from before the login until after the logout, and
-no request can sign without typing the PIN (SIGNING-NOTES.md).
+no request can sign without typing the PIN (SIGNING-NOTES.md). Before that it takes the token's lock that every
+process honours (``locks.token_lock``, decision note 0014): other workers wait for their turn, or get "kart meşgul".
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pkcs11 import exceptions as p11
 from . import certinfo
 from .certinfo import CertificateInfo
 from .drivers import act_in_progress, pkcs11_lock, refresh_library
+from .locks import token_lock
 from .errors import (
     ActClosedError,
     NoSigningKeyError,
@@ -183,11 +185,12 @@ def signing_act(
     """Open the token, check its certificate, log in with the PIN, yield a SigningAct, and always log out.
 
     The certificate is checked BEFORE the PIN is used: owner (when expected_owner_id is given) and validity at `at`
-    (default now). token_label None means "the only token present". Raises SigningError subclasses only.
+    (default now). token_label None means "the only token present". Raises SigningError subclasses only
+    (CardBusyError when another process keeps the card past the configured wait).
     """
     if not pin:
         raise WrongPinError("Şifre (PIN) girilmedi.")
-    with pkcs11_lock():
+    with token_lock(module_path, token_label), pkcs11_lock():
         token = find_token(module_path, token_label)
         if token.flags & TokenFlag.USER_PIN_LOCKED:
             raise PinLockedError()

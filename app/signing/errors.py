@@ -134,3 +134,13 @@ class TokenError(SigningError):
 class ActClosedError(SigningError):
     code = "act_closed"
     default_message = "İmza oturumu kapandı. İmzalamak için şifrenizi (PIN) yeniden giriniz."
+
+
+class CardBusyError(SigningError):
+    """Another request (maybe in another worker process) kept the card longer than the configured wait."""
+
+    code = "card_busy"
+    default_message = (
+        "Akıllı kart şu anda başka bir işlemde kullanılıyor (kart meşgul). "
+        "Lütfen birkaç saniye sonra tekrar deneyiniz; kartı çıkarmayınız."
+    )

@@ -14,6 +14,7 @@ from . import certinfo
 from .certinfo import CertificateInfo
 from .drivers import get_library, pkcs11_lock, refresh_library
 from .errors import PinLockedError, SigningError, TokenError, TokenNotFoundError, TokenRemovedError
+from .locks import listing_lock
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +171,9 @@ def list_tokens(module_path: str, *, refresh: bool = True) -> list[TokenInfo]:
     """The tokens present for a driver and their signing certificates, read without a PIN.
 
     refresh=True re-initialises the module first so that newly inserted (SoftHSM) tokens show up; it is skipped
-    automatically while a signing act of this process is open.
+    automatically while a signing act of this process is open. Waits while another process acts on one of the
+    driver's tokens (a token being logged into is invisible to others: decision note 0014).
     """
-    with pkcs11_lock():
+    with listing_lock(module_path), pkcs11_lock():
         tokens = refresh_and_list(module_path) if refresh else _tokens_or_refresh(module_path)
         return [_describe(module_path, token) for token in tokens]

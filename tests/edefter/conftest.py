@@ -18,6 +18,7 @@ from app.formats.xbrl.writer import write_yevmiye
 from app.models import AuditEvent, YevmiyeVerification
 from app.signing.act import signing_act
 from app.signing.demo_pki import DemoPKI
+from tests.fixtures.pkcs11 import session_pki
 
 PLACEHOLDER = "Signature_YEV"
 
@@ -83,6 +84,19 @@ def yevmiye_bytes(owner_id: str, *, count: int = 5, first_counter: int = 1, mont
                   sample_entries(document, count, first_counter=first_counter), first_entry_counter=first_counter,
                   signature_placeholder_id=placeholder)
     return buffer.getvalue()
+
+
+def signed_yevmiye_bytes(owner_id: str, *, signer: str | None = None,
+                         change: Callable[[bytes], bytes] | None = None, **options) -> bytes:  # type: ignore[no-untyped-def]
+    """``yevmiye_bytes`` signed on the demo card of its owner (or of ``signer``, a demo key or VKN/TCKN);
+    ``change`` edits the document before it is signed (a genuinely signed file that breaks a rule)."""
+    pki = session_pki()
+    token = pki.token(signer or owner_id)
+    document = yevmiye_bytes(owner_id, placeholder=PLACEHOLDER, **options)
+    if change is not None:
+        document = change(document)
+    with signing_act(pki.module_path, token.label, token.pin) as act:
+        return act.sign_enveloped(document, placeholder=PLACEHOLDER)
 
 
 def zipped(name: str, data: bytes) -> bytes:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.formats.xbrl.model import Branch
 from app.models import EdefterBranch
-from tests.edefter.conftest import text_of, yevmiye_bytes
+from tests.edefter.conftest import signed_yevmiye_bytes, text_of
 
 
 def branches(db_session) -> list[EdefterBranch]:
@@ -62,7 +62,7 @@ def test_a_branch_without_ledgers_is_deleted(client, anadolu, db_session):
 
 
 def _verify_branch(upload, owner: str, branch: EdefterBranch, month: int = 3):  # type: ignore[no-untyped-def]
-    data = yevmiye_bytes(owner, count=2, month=month, branch=Branch(branch.code, branch.name))
+    data = signed_yevmiye_bytes(owner, count=2, month=month, branch=Branch(branch.code, branch.name))
     response = upload(data, branch_id=branch.id)
     assert response.status_code == 303, text_of(response)
 

@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AccountingContract, EdefterBranch, EdefterSettings, YevmiyeVerification
-from tests.edefter.conftest import SMMM_CONTRACT, settings_form, text_of, verification_count, yevmiye_bytes
+from tests.edefter.conftest import (
+    SMMM_CONTRACT,
+    settings_form,
+    signed_yevmiye_bytes,
+    text_of,
+    verification_count,
+    yevmiye_bytes,
+)
 
 
 @pytest.fixture
@@ -17,7 +24,7 @@ def a_and_b(client, login_as, party, db_session, upload):
     client.post("/edefter/firma-ayarlari", data=settings_form(telefon="0232 555 55 55"))
     client.post("/edefter/sozlesmeler", data=SMMM_CONTRACT)
     client.post("/edefter/subeler", data={"sube_kodu": "0001", "sube_adi": "İzmir"})
-    assert upload(yevmiye_bytes(anadolu.taxpayer.identifier, count=2)).status_code == 303
+    assert upload(signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=2)).status_code == 303
     db_session.expire_all()
     ids = {
         "contract": db_session.scalar(select(AccountingContract.id)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +16,15 @@ from app.formats.xbrl.samples import sample_company, sample_document
 from app.formats.xbrl.writer import write_kebir
 from app.models import AuditEvent, EdefterBranch, YevmiyeVerification
 from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS
-from tests.edefter.conftest import audit_count, verification_count, text_of, yevmiye_bytes, zipped
+from app.formats.safe_xml import format_size
+from tests.edefter.conftest import (
+    audit_count,
+    signed_yevmiye_bytes,
+    text_of,
+    verification_count,
+    yevmiye_bytes,
+    zipped,
+)
 
 NO_VERIFICATION = "Yevmiye numaralandırması 1'den başlayacak."
 
@@ -31,24 +40,52 @@ def test_without_a_verification_numbering_starts_at_1(client, anadolu):
     assert "Henüz yevmiye dosyası yüklenmedi." in page
 
 
-def test_an_unsigned_yevmiye_sets_the_next_number_and_says_it_is_unsigned(client, anadolu, upload, db_session):
-    data = yevmiye_bytes(anadolu.taxpayer.identifier, count=7, first_counter=41)
+def test_a_signed_yevmiye_sets_the_next_number(client, anadolu, upload, db_session):
+    data = signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=7, first_counter=41)
     response = upload(data, "4821307561-202403-Y-000001.xml")
     assert response.status_code == 303, text_of(response)
     page = text_of(client.get(response.headers["Location"]))
     assert ("Yevmiye doğrulandı: 03/2024 dönemine ait YEV202403000001 defterinin son yevmiye madde numarası 47, "
             "son satır numarası 21.") in page
-    assert "Yevmiye dosyası imzasız; imza doğrulanamadı." in page
     assert ("Şubesiz defter: Sonraki yevmiye madde numarası 48: 03/2024 dönemine ait son yevmiye maddesi 47, "
             "son satır numarası 21.") in page
     [row] = stored(db_session)
     assert (row.last_entry_counter, row.next_entry_counter, row.last_line_number) == (47, 48, "21")
     assert (row.period_start, row.period_end) == (date(2024, 3, 1), date(2024, 3, 31))
-    assert row.signature_status == "unsigned" and row.branch_id is None and not row.in_zip
+    assert row.signature_status == "valid" and row.branch_id is None and not row.in_zip
     assert row.file_name == "4821307561-202403-Y-000001.xml" and row.file_size == len(data)
     assert row.sha256 == hashlib.sha256(data).hexdigest()
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "edefter_yevmiye_dogrulandi"))
-    assert event.object_id == str(row.id) and event.details["son_madde_no"] == 47 and event.result == "unsigned"
+    assert event.object_id == str(row.id) and event.details["son_madde_no"] == 47 and event.result == "valid"
+
+
+def test_an_unsigned_yevmiye_is_refused_and_sets_no_numbering(client, anadolu, upload, db_session):
+    """Issue 16: a file without its ds:Signature was accepted with a warning and set the numbering."""
+    audits = audit_count(db_session)
+    signed = signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=7, first_counter=41)
+    without_signature = re.sub(rb"<ds:Signature .*</ds:Signature>", b"", signed, flags=re.S)
+    assert b"SignatureValue" not in without_signature
+    for data in (without_signature, yevmiye_bytes(anadolu.taxpayer.identifier, count=7, first_counter=41)):
+        response = upload(data, "4821307561-202403-Y-000001.xml")
+        assert response.status_code == 422
+        page = text_of(response)
+        assert "Yevmiye dosyası imzasız" in page and "Son yevmiye dosyası imzalı olmalıdır" in page
+        assert f"Şubesiz defter: {NO_VERIFICATION}" in page
+    assert verification_count(db_session) == 0 and audit_count(db_session) == audits
+
+
+def test_a_yevmiye_too_large_to_verify_today_is_refused_naming_the_limit(app, client, anadolu, upload, db_session):
+    """Issue 16: signatures above 8 MB were not checked, so a changed amount set the numbering ("5000")."""
+    app.config["EDEFTER_SIGNATURE_MAX_BYTES"] = 20_000
+    data = signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=12, first_counter=88)
+    assert len(data) > 20_000
+    response = upload(data)
+    assert response.status_code == 422
+    page = text_of(response)
+    assert f"Dosya ({format_size(len(data))}) 19,5 KB sınırından büyük olduğu için imzası kontrol edilemedi" in page
+    assert "PORTAL_EDEFTER_SIGNATURE_MAX_MB" in page
+    assert "imza şimdilik en fazla 19,5 KB" in page  # the page says which limit applies
+    assert verification_count(db_session) == 0
 
 
 def test_a_signed_zipped_yevmiye_is_verified_with_the_trust_anchors(client, anadolu, upload, signed_yevmiye,
@@ -67,7 +104,7 @@ def test_a_branch_file_continues_that_branchs_numbering(client, anadolu, upload,
     client.post("/edefter/subeler", data={"sube_kodu": "0001", "sube_adi": "İzmir"})
     client.post("/edefter/subeler", data={"sube_kodu": "0002", "sube_adi": "Manisa"})
     izmir = db_session.scalar(select(EdefterBranch).where(EdefterBranch.code == "0001"))
-    data = yevmiye_bytes(anadolu.taxpayer.identifier, count=3, first_counter=10, branch=Branch("0001", "İzmir"))
+    data = signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=3, first_counter=10, branch=Branch("0001", "İzmir"))
     response = upload(data, branch_id=izmir.id)
     assert response.status_code == 303, text_of(response)
     page = text_of(client.get("/edefter/yevmiye-dogrulama"))
@@ -77,7 +114,7 @@ def test_a_branch_file_continues_that_branchs_numbering(client, anadolu, upload,
 
 
 def test_the_last_month_of_the_fiscal_year_restarts_numbering(client, anadolu, upload, db_session):
-    response = upload(yevmiye_bytes(anadolu.taxpayer.identifier, count=2, first_counter=500, month=12))
+    response = upload(signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=2, first_counter=500, month=12))
     assert response.status_code == 303
     page = text_of(client.get("/edefter/yevmiye-dogrulama"))
     assert ("12/2024 dönemi hesap döneminin son ayı (son madde no 501); yeni hesap döneminde yevmiye "
@@ -85,7 +122,8 @@ def test_the_last_month_of_the_fiscal_year_restarts_numbering(client, anadolu, u
 
 
 def test_a_file_of_an_earlier_fiscal_year_restarts_numbering(client, anadolu, upload):
-    assert upload(yevmiye_bytes(anadolu.taxpayer.identifier, count=2, first_counter=70, year=2023, month=5)).status_code == 303
+    response = upload(signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=2, first_counter=70, year=2023, month=5))
+    assert response.status_code == 303
     page = text_of(client.get("/edefter/yevmiye-dogrulama"))
     assert ("05/2023 dönemi güncel hesap döneminden (01.01.2024 – 31.12.2024) önceki bir döneme ait (son madde no 71); "
             "yeni hesap döneminde yevmiye numaralandırması 1'den başlayacak.") in page
@@ -93,8 +131,8 @@ def test_a_file_of_an_earlier_fiscal_year_restarts_numbering(client, anadolu, up
 
 def test_the_latest_period_is_the_one_that_counts(client, anadolu, upload):
     owner = anadolu.taxpayer.identifier
-    upload(yevmiye_bytes(owner, count=2, first_counter=30, month=4))
-    upload(yevmiye_bytes(owner, count=2, first_counter=10, month=3))
+    upload(signed_yevmiye_bytes(owner, count=2, first_counter=30, month=4))
+    upload(signed_yevmiye_bytes(owner, count=2, first_counter=10, month=3))
     assert "Sonraki yevmiye madde numarası 32: 04/2024" in text_of(client.get("/edefter/yevmiye-dogrulama"))
 
 
@@ -159,7 +197,8 @@ def test_a_file_over_the_size_bound_is_refused(app, client, anadolu, upload, db_
 
 
 def test_a_changed_signed_file_is_refused(client, anadolu, upload, signed_yevmiye, db_session):
-    tampered = signed_yevmiye("anadolu").replace(b">1180.00<", b">1190.00<", 1)
+    # a change that keeps GİB's rules (a madde's comment): only the signature shows it
+    tampered = signed_yevmiye("anadolu").replace("satış faturası".encode(), "satış".encode(), 1)
     response = upload(tampered)
     assert response.status_code == 422
     page = text_of(response)
@@ -197,5 +236,39 @@ def test_the_wrong_branch_is_named(client, anadolu, upload, db_session):
 def test_htmx_upload_swaps_the_section_on_error_and_redirects_on_success(client, anadolu, upload):
     bad = upload(BERAT, headers={"HX-Request": "true"})
     assert bad.status_code == 422 and bad.get_data(as_text=True).lstrip().startswith('<div id="yevmiye-dogrulama">')
-    good = upload(yevmiye_bytes(anadolu.taxpayer.identifier), headers={"HX-Request": "true"})
+    good = upload(signed_yevmiye_bytes(anadolu.taxpayer.identifier), headers={"HX-Request": "true"})
     assert good.status_code == 204 and good.headers["HX-Redirect"].endswith("/edefter/yevmiye-dogrulama")
+
+
+BROKEN_BUT_SIGNED = [
+    ("unbalanced", lambda d: d.replace(b">1000.00<", b">1010.00<", 1),
+     "gl-bus:totalCredit değeri, gl-cor:entryDetail elemanı içerisindeki gl-cor:debitCreditCode değeri 'C' ve ya "
+     "'credit' olan gl-cor:amount değerlerinin toplamına eşit olmalıdır"),
+    ("uniqueID of another period", lambda d: d.replace(b"YEV202403000001", b"YEV202402000001", 1),
+     "gl-cor:uniqueID elemanındaki dönem bilgisi ile gl-cor:periodCoveredStart elemanındaki dönem bilgisi aynı olmalıdır"),
+    ("dates run backwards", lambda d: d.replace(b"2024-03-21", b"2024-03-05"),
+     "Yevmiye defteri tarihe göre sıralı olmalıdır"),
+    ("a madde outside the period", lambda d: d.replace(b"2024-03-21", b"2024-04-02"),
+     "gl-cor:enteredDate elemanın değeri 2024-03-01 ile 2024-03-31 değerleri arasında olmalıdır"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "rule"), BROKEN_BUT_SIGNED, ids=[case[0] for case in BROKEN_BUT_SIGNED])
+def test_a_signed_yevmiye_that_breaks_a_gib_rule_is_refused_with_the_rule(client, anadolu, upload, db_session, name,
+                                                                        change, rule):
+    """Issue 16: unbalanced maddeler, a uniqueID of another period and dates out of order were recorded as verified."""
+    data = signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=3, first_counter=10, change=change)
+    audits = audit_count(db_session)
+    response = upload(data)
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Yevmiye dosyası GİB'in e-Defter kurallarına uymuyor" in page and rule in page
+    assert NO_VERIFICATION in page
+    assert verification_count(db_session) == 0 and audit_count(db_session) == audits
+
+
+def test_the_page_says_which_size_limit_applies(app, client, anadolu):
+    page = text_of(client.get("/edefter/yevmiye-dogrulama"))
+    assert "Dosya en fazla 512 MB olabilir (PORTAL_EDEFTER_YEVMIYE_MAX_MB ayarı)" in page
+    app.config.update(EDEFTER_YEVMIYE_MAX_BYTES=256 * 1024 * 1024, EDEFTER_YEVMIYE_LIMIT_SETTING="PORTAL_MAX_UPLOAD_MB")
+    assert "Dosya en fazla 256 MB olabilir (PORTAL_MAX_UPLOAD_MB ayarı)" in text_of(client.get("/edefter/yevmiye-dogrulama"))

@@ -16,11 +16,20 @@ from sqlalchemy import event
 from app.formats.ubl import PartyDetails, build_invoice
 from app.formats.ubl.examples import example_invoice
 from app.formatting import local_today
+from tests.fixtures.gib import sign_as
+from tests.fixtures.pkcs11 import session_pki
 from tests.fixtures.portal import Party
 
 
 def details(who: Party, name: str | None = None) -> PartyDetails:
     return PartyDetails(identifier=who.taxpayer.identifier, name=name or who.taxpayer.unvan)
+
+
+def issue_date_for(number: str) -> date:
+    """Yesterday when the number is of this year (inside the 8-day window), else a day of the number's year."""
+    yesterday = local_today() - timedelta(days=1)
+    year = int(number[3:7])
+    return yesterday if year == yesterday.year else date(year, 6, 15)
 
 
 def invoice_xml(
@@ -30,19 +39,25 @@ def invoice_xml(
     *,
     ettn: str | None = None,
     issue_date: date | None = None,
+    signer: str | None = None,
+    signed: bool = True,
     **overrides: Any,
 ) -> bytes:
-    """A UBL-TR invoice between two parties, written by the portal's own UBL writer."""
-    return build_invoice(
+    """A UBL-TR invoice between two parties, written by the portal's own UBL writer and signed (XAdES-BES in
+    its UBLExtensions) on a demo card: the seller's own when it is a demo Party, else ``signer``'s (a demo key);
+    ``signed=False`` or neither gives the unsigned invoice."""
+    document = build_invoice(
         example_invoice(
             number=number,
             ettn=ettn or str(uuid.uuid4()),
-            issue_date=issue_date or local_today() - timedelta(days=1),
+            issue_date=issue_date or issue_date_for(number),
             seller=seller if isinstance(seller, PartyDetails) else details(seller),
             buyer=buyer if isinstance(buyer, PartyDetails) else details(buyer),
             **overrides,
         )
     )
+    key = signer or (seller.token.key if isinstance(seller, Party) else None)
+    return sign_as(session_pki(), key, document) if signed and key else document
 
 
 def zip_of(files: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:

@@ -25,7 +25,8 @@ def as_party(token: DemoToken) -> PartyDetails:
 def test_seller_uploads_an_invoice_and_sees_it_listed(live_server, page: Page, demo_pki):
     seller, buyer = demo_card(demo_pki, "anadolu"), demo_card(demo_pki, "ege")
     number = f"ANA{local_today().year}000000777"
-    upload = zip_of({"fatura.xml": invoice_xml(as_party(seller), as_party(buyer), number), "okunmaz.txt": b"?"})
+    upload = zip_of({"fatura.xml": invoice_xml(as_party(seller), as_party(buyer), number, signer="anadolu"),
+                     "okunmaz.txt": b"?"})
 
     log_in(page, live_server.url, seller)
     page.get_by_role("navigation", name="Ana menü").get_by_role("link", name="Faturalar").click()

@@ -27,7 +27,8 @@ def test_seller_and_buyer_uploading_at_once_store_each_invoice_once(real_app, de
         session.commit()
         ids = [t.id for t in taxpayers]
     seller, buyer = (PartyDetails(t.owner_id, t.owner_name) for t in tokens)
-    data = zip_of({f"{n}.xml": invoice_xml(seller, buyer, f"ANA2025000000{n:03d}") for n in range(COUNT)})
+    data = zip_of({f"{n}.xml": invoice_xml(seller, buyer, f"ANA2025000000{n:03d}", signer="anadolu")
+                   for n in range(COUNT)})
 
     def upload_as(taxpayer_id: int) -> ImportReport:
         with real_app.app_context():

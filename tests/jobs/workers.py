@@ -43,13 +43,14 @@ def wait_for(condition: Callable[[], Any], timeout: float, what: str, log: Path 
 
 
 def log_in(app: Flask, client: FlaskClient, taxpayer: Taxpayer) -> None:
-    """Log a test client in as flask-login would, on a portal that is not the rolled-back test app."""
-    from flask_login.utils import _create_identifier
+    """Log a test client in as the holder of the taxpayer's own card, on a portal that is not the rolled-back
+    test app."""
+    from tests.fixtures.persons import log_client_in, person_of
 
-    with app.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
-    with client.session_transaction() as session:
-        session.update({"_user_id": taxpayer.get_id(), "_fresh": True, "_id": identifier})
+    with app.extensions["ebelge.db"].sessions() as session:
+        person = person_of(session, taxpayer)
+        session.expunge(person)
+    log_client_in(app, client, person)
 
 
 @dataclass

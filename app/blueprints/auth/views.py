@@ -47,22 +47,25 @@ def cards() -> str:
     """The cards present for the chosen driver (HTMX refresh of the card list)."""
     driver = request.args.get("surucu", "")
     tokens, token_error = tokens_for(driver)
-    return render_template("_card_select.html", tokens=tokens, token_error=token_error, chosen_token=None)
+    # The card chosen before the driver changed stays chosen when the new list still holds it.
+    return render_template("_card_select.html", tokens=tokens, token_error=token_error,
+                           chosen_token=request.args.get("kart") or None,
+                           expected_owner=request.args.get("sahip"))
 
 
 @bp.post("/")
 def login_post() -> Response:
-    """Sign the challenge with the card and log in as the taxpayer of its certificate."""
+    """Sign the challenge with the card and log in as the person its certificate names."""
     try:
-        taxpayer = login_with_card(
+        person = login_with_card(
             card_choice_from(request.form), request.form.get("sifre", ""), session.pop("login_challenge", None)
         )
     except (SigningError, LoginRefused) as exc:
         return _login_page(exc.message, status=422)
     session.clear()  # a fresh session for the logged-in user (no fixation)
-    login_user(taxpayer)
+    login_user(person)
     session.permanent = True
-    flash(f"Hoş geldiniz, {taxpayer.unvan}.", "success")
+    flash(f"Hoş geldiniz, {person.name}.", "success")
     return see_other(_safe_next(request.form.get("next")))
 
 

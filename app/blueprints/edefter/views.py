@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flask import Response, abort, current_app, flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.acting import acting_taxpayer
 from app.blueprints.edefter import bp
 from app.cards import trust_anchors
 from app.edefter.company import queries, verification
@@ -45,14 +46,14 @@ def _require_login() -> None:
 @bp.get("/")
 def index() -> str:
     """Firma İşlemleri: the four settings screens and what is still missing."""
-    contracts = queries.contracts_of(current_user)
+    contracts = queries.contracts_of(acting_taxpayer())
     return render_template(
         "edefter/index.html",
-        settings=queries.settings_of(current_user),
+        settings=queries.settings_of(acting_taxpayer()),
         contracts=contracts,
         missing_bookkeeper=missing_bookkeeper(c.kind for c in contracts),
-        branches=queries.branches_of(current_user),
-        states=verification.numbering_states(current_user),
+        branches=queries.branches_of(acting_taxpayer()),
+        states=verification.numbering_states(acting_taxpayer()),
     )
 
 
@@ -62,25 +63,25 @@ def index() -> str:
 def _settings_page(values: Mapping[str, Any], errors: Mapping[str, str], status: int = 200) -> Response:
     return render(
         "edefter/settings.html", "edefter/_settings_form.html", status=status, values=values, errors=errors,
-        name_label=name_label(current_user), period_kinds=list(PeriodKind), berat_periods=list(BeratPeriod),
-        settings=queries.settings_of(current_user),
+        name_label=name_label(acting_taxpayer()), period_kinds=list(PeriodKind), berat_periods=list(BeratPeriod),
+        settings=queries.settings_of(acting_taxpayer()),
     )
 
 
 @bp.get("/firma-ayarlari")
 def settings_form() -> Response:
     """Hesap dönemi, geçiş ve kuruluş tarihleri, defter ve GİB ayarları, adres ve iletişim, NACE kodu."""
-    return _settings_page(settings_values(queries.settings_of(current_user), current_user, local_today()), {})
+    return _settings_page(settings_values(queries.settings_of(acting_taxpayer()), acting_taxpayer(), local_today()), {})
 
 
 @bp.post("/firma-ayarlari")
 def settings_save() -> Response:
     """"Kaydet": check every field; say what is missing, or save and remind about Uyumlu Yazılım."""
     try:
-        data = read_settings(request.form, current_user, local_today())
+        data = read_settings(request.form, acting_taxpayer(), local_today())
     except FormInvalid as invalid:
         return _settings_page(request.form, invalid.errors, 422)
-    save_settings(current_user, data)
+    save_settings(acting_taxpayer(), data)
     flash("Firma ayarları kaydedildi.", "success")
     if not data.compatible_software_set:
         flash(UYUMLU_YAZILIM_REMINDER, "warning")
@@ -92,7 +93,7 @@ def settings_save() -> Response:
 
 def _contracts_page(values: Mapping[str, Any], errors: Mapping[str, str], error: str | None = None,
                     status: int = 200) -> Response:
-    contracts = queries.contracts_of(current_user)
+    contracts = queries.contracts_of(acting_taxpayer())
     return render(
         "edefter/contracts.html", "edefter/_contracts.html", status=status, contracts=contracts,
         missing_bookkeeper=missing_bookkeeper(c.kind for c in contracts), values=values, errors=errors,
@@ -110,7 +111,7 @@ def contracts() -> Response:
 def contract_add() -> Response:
     """Add an SM/SMMM/YMM contract or the in-house accounting officer."""
     try:
-        save_contract(current_user, read_contract(request.form, local_today()))
+        save_contract(acting_taxpayer(), read_contract(request.form, local_today()))
     except FormInvalid as invalid:
         return _contracts_page(request.form, invalid.errors, status=422)
     except EdefterRefused as refused:
@@ -120,7 +121,7 @@ def contract_add() -> Response:
 
 
 def _contract_or_404(contract_id: int) -> AccountingContract:
-    contract = queries.contract_of(current_user, contract_id)
+    contract = queries.contract_of(acting_taxpayer(), contract_id)
     if contract is None:
         abort(404)
     return contract
@@ -151,7 +152,7 @@ def contract_update(contract_id: int) -> Response:
     """Save the changed contract."""
     _contract_or_404(contract_id)
     try:
-        save_contract(current_user, read_contract(request.form, local_today()), contract_id)
+        save_contract(acting_taxpayer(), read_contract(request.form, local_today()), contract_id)
     except FormInvalid as invalid:
         return _contract_edit_page(contract_id, request.form, invalid.errors, status=422)
     except EdefterRefused as refused:
@@ -166,7 +167,7 @@ def contract_update(contract_id: int) -> Response:
 def contract_delete(contract_id: int) -> Response:
     """Delete one contract."""
     try:
-        contract = delete_contract(current_user, contract_id)
+        contract = delete_contract(acting_taxpayer(), contract_id)
     except RecordNotFound:
         abort(404)
     flash(f"{contract.person_name} ({contract.kind.short_label}) sözleşme bilgisi silindi.", "success")
@@ -179,7 +180,7 @@ def contract_delete(contract_id: int) -> Response:
 def _branches_page(values: Mapping[str, Any], errors: Mapping[str, str], error: str | None = None,
                    status: int = 200) -> Response:
     return render("edefter/branches.html", "edefter/_branches.html", status=status,
-                  branches=queries.branches_of(current_user), values=values, errors=errors, error=error)
+                  branches=queries.branches_of(acting_taxpayer()), values=values, errors=errors, error=error)
 
 
 @bp.get("/subeler")
@@ -193,7 +194,7 @@ def branch_add() -> Response:
     """Add a branch (Şube Kodu + Şube Adı)."""
     try:
         data = read_branch(request.form)
-        branch = add_branch(current_user, data.code, data.name)
+        branch = add_branch(acting_taxpayer(), data.code, data.name)
     except FormInvalid as invalid:
         return _branches_page(request.form, invalid.errors, status=422)
     except EdefterRefused as refused:
@@ -206,7 +207,7 @@ def branch_add() -> Response:
 def branch_delete(branch_id: int) -> Response:
     """Delete a branch that has no ledgers."""
     try:
-        branch = delete_branch(current_user, branch_id)
+        branch = delete_branch(acting_taxpayer(), branch_id)
     except RecordNotFound:
         abort(404)
     except EdefterRefused as refused:
@@ -220,9 +221,10 @@ def branch_delete(branch_id: int) -> Response:
 
 def _yevmiye_page(error: str | None = None, status: int = 200, chosen: str = "") -> Response:
     return render("edefter/yevmiye.html", "edefter/_yevmiye.html", status=status, error=error, chosen=chosen,
-                  settings=queries.settings_of(current_user), branches=queries.branches_of(current_user),
-                  states=verification.numbering_states(current_user),
-                  verifications=queries.verifications_of(current_user), labels=verification.SIGNATURE_LABELS)
+                  settings=queries.settings_of(acting_taxpayer()), branches=queries.branches_of(acting_taxpayer()),
+                  states=verification.numbering_states(acting_taxpayer()),
+                  verifications=queries.verifications_of(acting_taxpayer()), labels=verification.SIGNATURE_LABELS,
+                  limits=verification.upload_limits())
 
 
 @bp.get("/yevmiye-dogrulama")
@@ -243,7 +245,7 @@ def yevmiye_upload() -> Response:
     if upload_file is None or not upload_file.filename:
         return _yevmiye_page("Yüklenecek yevmiye dosyasını (XML ya da zip) seçiniz.", 422, chosen)
     try:
-        recorded, check = verification.verify_yevmiye_upload(current_user, chosen, upload_file.stream,
+        recorded, check = verification.verify_yevmiye_upload(acting_taxpayer(), chosen, upload_file.stream,
                                                              upload_file.filename, trust_anchors(), _max_upload_bytes())
     except Refused as refused:
         return _yevmiye_page(refused.message, 422, chosen)
@@ -257,7 +259,7 @@ def yevmiye_upload() -> Response:
 @bp.get("/yevmiye-dogrulama/<int:verification_id>")
 def verification_detail(verification_id: int) -> str:
     """What was read from one uploaded file, and its signature check."""
-    found = queries.verification_of(current_user, verification_id)
+    found = queries.verification_of(acting_taxpayer(), verification_id)
     if found is None:
         abort(404)
     return render_template("edefter/verification.html", v=found, labels=verification.SIGNATURE_LABELS)

@@ -1,7 +1,7 @@
 """Faturalar (/faturalar): invoices sent and received, and the UBL-TR import (SPEC B7)."""
 
-from flask import Blueprint
+from app.acting import TaxpayerBlueprint
 
-bp = Blueprint("faturalar", __name__, url_prefix="/faturalar")
+bp = TaxpayerBlueprint("faturalar", __name__, url_prefix="/faturalar")
 
 from app.blueprints.faturalar import views  # noqa: E402,F401  (routes attach to bp)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 from flask import Response, abort, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.acting import acting_taxpayer
 from app.blueprints.faturalar import bp
 from app.formats.ubl import UploadError
 from app.htmx import render, see_other
@@ -25,7 +26,7 @@ def _require_login() -> None:
 def index() -> Response:
     """Giden / Gelen Faturalar, with the date range and search filters."""
     invoice_filter, filter_error = InvoiceFilter.from_args(request.args)
-    page = queries.invoice_list(current_user, invoice_filter, request.args.get("sayfa", 1, type=int))
+    page = queries.invoice_list(acting_taxpayer(), invoice_filter, request.args.get("sayfa", 1, type=int))
     return render("faturalar/index.html", "faturalar/_list.html", page=page, invoice_filter=invoice_filter,
                   filter_error=filter_error, directions=list(Direction))
 
@@ -50,7 +51,7 @@ def upload() -> Response:
         upload_result = operations.read_upload(filename, file.stream if file else io.BytesIO())
     except UploadError as exc:
         return _upload_form(exc.message, status=422)
-    report = operations.import_invoices(current_user, upload_result, filename)
+    report = operations.import_invoices(acting_taxpayer(), upload_result, filename)
     if report.audit_id is None:
         return _upload_form("Dosyadaki faturaların hiçbiri alınmadı; hiçbir şey kaydedilmedi.", report.summary(), 422)
     return see_other(url_for("faturalar.upload_done", kayit=report.audit_id))
@@ -59,7 +60,7 @@ def upload() -> Response:
 @bp.get("/yukle/sonuc/<int:kayit>")
 def upload_done(kayit: int) -> str:
     """What an import stored and what it refused, with each reason."""
-    summary = queries.import_summary(current_user, kayit)
+    summary = queries.import_summary(acting_taxpayer(), kayit)
     if summary is None:
         abort(404)
     return render_template("faturalar/upload_done.html", summary=summary)

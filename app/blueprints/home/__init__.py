@@ -1,7 +1,7 @@
 """Portal home page (/)."""
 
-from flask import Blueprint
+from app.acting import TaxpayerBlueprint
 
-bp = Blueprint("home", __name__)
+bp = TaxpayerBlueprint("home", __name__)
 
 from app.blueprints.home import views  # noqa: E402,F401

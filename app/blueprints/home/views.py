@@ -1,4 +1,5 @@
-"""The portal's landing page, the logged-in taxpayer's own page and its İşlem Geçmişi."""
+"""The portal's landing page (the office's table of clients for a person acting for several), the acting
+taxpayer's own page and its İşlem Geçmişi."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from datetime import date
 from flask import Response, render_template, request
 from flask_login import current_user, login_required
 
+from app.acting import acting_choices, acting_taxpayer
 from app.audit import labels, queries
+from app.authorisations import queries as authorisation_queries
+from app.office import queries as office_queries
 from app.blueprints.home import bp
+from app.formatting import local_today
 from app.htmx import render
 
 RECENT_ON_ACCOUNT_PAGE = 10
@@ -18,17 +23,23 @@ bp.add_app_template_filter(labels.result_label, "islem_sonucu")
 bp.add_app_template_filter(labels.object_label, "islem_kaydi")
 
 
-@bp.get("/")
+@bp.get("/", scoped=False)
 def index() -> str:
-    """Landing page with the portal areas."""
-    return render_template("home/index.html")
+    """Landing page with the portal areas; for a person acting for several taxpayers, the office's home: one row
+    per client with what waits for it, and the authorisations still to accept."""
+    if not current_user.is_authenticated:
+        return render_template("home/index.html", clients=[], offers=[])
+    choices = acting_choices()
+    return render_template("home/index.html", offers=authorisation_queries.waiting_for_acceptance(current_user),
+                           clients=office_queries.client_overview(choices) if len(choices) > 1 else [],
+                           today=local_today())
 
 
 @bp.get("/hesabim")
 @login_required
 def account() -> Response:
     """The taxpayer's identity and its latest recorded acts."""
-    page = queries.history(current_user, queries.HistoryFilter(), 1, RECENT_ON_ACCOUNT_PAGE)
+    page = queries.history(acting_taxpayer(), queries.HistoryFilter(), 1, RECENT_ON_ACCOUNT_PAGE)
     return render("home/account.html", "home/_recent.html", page=page)
 
 
@@ -45,8 +56,8 @@ def _history_filter() -> tuple[queries.HistoryFilter, str | None]:
 
 def _history_context() -> dict:
     wanted, error = _history_filter()
-    page = queries.history(current_user, wanted, request.args.get("sayfa", 1, type=int))
-    return {"page": page, "wanted": wanted, "error": error, "actions": queries.action_choices(current_user)}
+    page = queries.history(acting_taxpayer(), wanted, request.args.get("sayfa", 1, type=int))
+    return {"page": page, "wanted": wanted, "error": error, "actions": queries.action_choices(acting_taxpayer())}
 
 
 @bp.get("/hesabim/islem-gecmisi")
@@ -60,5 +71,5 @@ def history() -> Response:
 @login_required
 def verify_history() -> Response:
     """Check this taxpayer's chain of entries and say whether every one is as it was written."""
-    return render("home/history.html", "home/_chain_check.html", chain_break=queries.check_own_chain(current_user),
+    return render("home/history.html", "home/_chain_check.html", chain_break=queries.check_own_chain(acting_taxpayer()),
                   checked=True, **_history_context())

@@ -1,7 +1,7 @@
 """e-Fatura İptal Portalı (/FaturaIptal): requests, lists, approvals (SPEC B1–B6)."""
 
-from flask import Blueprint
+from app.acting import TaxpayerBlueprint
 
-bp = Blueprint("iptal", __name__, url_prefix="/FaturaIptal")
+bp = TaxpayerBlueprint("iptal", __name__, url_prefix="/FaturaIptal")
 
 from app.blueprints.iptal import views  # noqa: E402,F401

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.acting import acting_taxpayer, needs
+from app.authorisations.access import Need
 from app.blueprints.iptal import bp
 from app.cards import CardChoice, card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
 from app.drafts import DraftExpired, make_draft, read_draft
-from app.formatting import AmountError, format_plain_amount, parse_amount
+from app.formatting import AmountError, format_plain_amount, parse_amount, parse_record_id
 from app.htmx import is_partial, render, see_other
 from app.iptal import operations, queries
 from app.models import PartyRole
@@ -59,21 +61,23 @@ def _request_form(error: str | None = None, status: int = 200) -> Response:
 
 
 @bp.get("/talep")
+@needs(Need.SIGN)
 def request_form() -> Response:
     """Fatura No, Ödenecek Tutar, İşlem Sahibi and the card."""
     return _request_form()
 
 
 @bp.post("/talep")
+@needs(Need.SIGN)
 def request_confirm() -> Response:
     """Check the invoice and the card, then show the certificate confirmation screen (SPEC A2)."""
     form = request.form
     try:
         role = PartyRole(form.get("islem_sahibi", "SATICI"))
         amount = parse_amount(form.get("tutar", ""))
-        invoice = operations.find_invoice_for_request(current_user, form.get("fatura_no", ""), amount, role)
+        invoice = operations.find_invoice_for_request(acting_taxpayer(), form.get("fatura_no", ""), amount, role)
         card = card_choice_from(form)
-        certificate = certificate_for_confirmation(card, current_user.identifier)
+        certificate = certificate_for_confirmation(card, acting_taxpayer().identifier)
     except ValueError as exc:  # AmountError, an unknown role
         return _request_form(str(exc) if isinstance(exc, AmountError) else "İşlem sahibini seçiniz.", 422)
     except Refused as exc:
@@ -85,6 +89,7 @@ def request_confirm() -> Response:
 
 
 @bp.post("/talep/onayla")
+@needs(Need.SIGN)
 def request_sign() -> Response:
     """"Onayla": sign the request with the card and store it."""
     try:
@@ -95,10 +100,10 @@ def request_sign() -> Response:
     plan = operations.RequestDraft(draft["invoice_id"], parse_amount(draft["amount"]), PartyRole(draft["role"]))
     try:
         cancellation, _created = operations.create_request(
-            current_user, plan, draft["submission_id"], card, request.form.get("sifre", "")
+            acting_taxpayer(), plan, draft["submission_id"], card, request.form.get("sifre", "")
         )
     except Refused as exc:
-        invoice = queries.invoice_of(current_user, plan.invoice_id)
+        invoice = queries.invoice_of(acting_taxpayer(), plan.invoice_id)
         if invoice is None:
             abort(404)
         return render("iptal/confirm_request.html", "iptal/_confirm_request.html", status=422, invoice=invoice,
@@ -110,8 +115,8 @@ def request_sign() -> Response:
 @bp.get("/talep/sonuc")
 def request_done() -> str:
     """The seed's success sentence for the request just created."""
-    cancellation = queries.visible_request(current_user, request.args.get("talep", 0, type=int))
-    if cancellation is None or cancellation.requester_taxpayer_id != current_user.id:
+    cancellation = queries.visible_request(acting_taxpayer(), parse_record_id(request.args.get("talep", "")) or 0)
+    if cancellation is None or cancellation.requester_taxpayer_id != acting_taxpayer().id:
         abort(404)
     return render_template(
         "iptal/request_done.html",
@@ -126,6 +131,7 @@ LISTS = {
     "talep-ettikleriniz": (queries.requested_by, "iptal/_requested_table.html"),
     "gelen": (queries.incoming_for, "iptal/_incoming_table.html"),
     "iptal-ettikleriniz": (queries.cancelled_by, "iptal/_cancelled_table.html"),
+    "reddettikleriniz": (queries.rejected_by, "iptal/_rejected_table.html"),
 }
 
 
@@ -149,14 +155,15 @@ def lists() -> Response:
     number = request.args.get("sayfa", 1, type=int)
     if only in LISTS and is_partial():
         query, fragment = LISTS[only]
-        return render(fragment, fragment, page=query(current_user, period, number), period=period)
-    pages = {name: query(current_user, period, number if name == only else 1) for name, (query, _) in LISTS.items()}
+        return render(fragment, fragment, page=query(acting_taxpayer(), period, number), period=period)
+    taxpayer = acting_taxpayer()
+    pages = {name: query(taxpayer, period, number if name == only else 1) for name, (query, _) in LISTS.items()}
     return render("iptal/lists.html", "iptal/_lists.html", pages=pages, period=period, period_error=period_error,
                   **_card_context())
 
 
 def _selected_ids() -> list[int]:
-    return [int(value) for value in request.form.getlist("secim") if value.isdigit()]
+    return [record_id for value in request.form.getlist("secim") if (record_id := parse_record_id(value))]
 
 
 def _report(result: operations.BatchResult, done_message: str) -> None:
@@ -173,11 +180,12 @@ def delete_selected() -> Response:
     if not ids:
         flash("Silmek istediğiniz talepleri seçiniz.", "warning")
     else:
-        _report(operations.delete_requests(current_user, ids), "İşlem Başarılı: {count} talep silindi.")
+        _report(operations.delete_requests(acting_taxpayer(), ids), "İşlem Başarılı: {count} talep silindi.")
     return see_other(url_for("iptal.lists", **request.args))
 
 
 @bp.post("/gelen/karar")
+@needs(Need.SIGN)
 def decision_confirm() -> Response:
     """"Fatura İptal Et" / "Talebi Reddet": show the chosen requests and the certificate to sign with."""
     decision = request.form.get("karar")
@@ -185,16 +193,17 @@ def decision_confirm() -> Response:
     if decision not in operations.DECISIONS or not ids:
         flash("Onaylamak veya reddetmek istediğiniz talepleri seçiniz.", "warning")
         return see_other(url_for("iptal.lists"))
+    chosen, answered = queries.requests_to_answer(acting_taxpayer(), ids)
+    for message in answered:
+        flash(message, "warning")
+    if not chosen:
+        return see_other(url_for("iptal.lists")) if answered else abort(404)
     try:
         card = card_choice_from(request.form)
-        certificate = certificate_for_confirmation(card, current_user.identifier)
+        certificate = certificate_for_confirmation(card, acting_taxpayer().identifier)
     except Refused as exc:
         flash(exc.message, "error")
         return see_other(url_for("iptal.lists"))
-    chosen = [r for r in (queries.visible_request(current_user, i) for i in ids)
-              if r is not None and r.responder_identifier == current_user.identifier]
-    if not chosen:
-        abort(404)
     draft = make_draft("iptal-karari", ids=[r.id for r in chosen], decision=decision, driver=card.driver,
                        token=card.token_label)
     return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", requests=chosen,
@@ -202,6 +211,7 @@ def decision_confirm() -> Response:
 
 
 @bp.post("/gelen/karar/onayla")
+@needs(Need.SIGN)
 def decision_sign() -> Response:
     """Sign each chosen request's decision with one PIN entry."""
     try:
@@ -210,10 +220,10 @@ def decision_sign() -> Response:
         flash(exc.message, "error")
         return see_other(url_for("iptal.lists"))
     try:
-        result = operations.decide_requests(current_user, draft["ids"], draft["decision"], card,
+        result = operations.decide_requests(acting_taxpayer(), draft["ids"], draft["decision"], card,
                                             request.form.get("sifre", ""))
     except Refused as exc:
-        chosen = [r for r in (queries.visible_request(current_user, i) for i in draft["ids"]) if r is not None]
+        chosen = [r for r in (queries.visible_request(acting_taxpayer(), i) for i in draft["ids"]) if r is not None]
         return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", status=422, requests=chosen,
                       decision=draft["decision"], certificate=None, draft=request.form["taslak"], error=exc.message)
     verb = "iptal edildi" if draft["decision"] == "onay" else "reddedildi"
@@ -227,7 +237,7 @@ def decision_sign() -> Response:
 @bp.get("/talep/<int:request_id>/<any(talep, karar):which>.xml")
 def signed_document(request_id: int, which: str) -> Response:
     """The signed request or decision XML, for either party, to verify with xmlsec1."""
-    cancellation = queries.visible_request(current_user, request_id)
+    cancellation = queries.visible_request(acting_taxpayer(), request_id)
     document = None if cancellation is None else (
         cancellation.request_xml if which == "talep" else cancellation.decision_xml)
     if document is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, abort, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.acting import acting_taxpayer
 from app.blueprints.jobs import bp
 from app.htmx import render
 from app.jobs import status
@@ -18,7 +19,7 @@ def _require_login() -> None:
 
 
 def _job_or_404(job_id: int) -> JobView:
-    view = status.job_of(current_user.id, job_id)
+    view = status.job_of(acting_taxpayer().id, job_id)
     if view is None:
         abort(404)
     return view
@@ -27,7 +28,7 @@ def _job_or_404(job_id: int) -> JobView:
 @bp.get("/")
 def index() -> Response:
     """İşlemler: the taxpayer's jobs, newest first; the list refreshes itself while one is under way."""
-    page = status.jobs_of(current_user.id, request.args.get("sayfa", 1, type=int))
+    page = status.jobs_of(acting_taxpayer().id, request.args.get("sayfa", 1, type=int))
     return render("jobs/index.html", "jobs/_list.html", page=page, polling=status.any_active(page))
 
 

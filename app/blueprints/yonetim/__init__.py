@@ -1,7 +1,7 @@
 """Yönetim (/yonetim): integrator management screens — GİB connection and registration so far."""
 
-from flask import Blueprint
+from app.acting import TaxpayerBlueprint
 
-bp = Blueprint("yonetim", __name__, url_prefix="/yonetim")
+bp = TaxpayerBlueprint("yonetim", __name__, url_prefix="/yonetim")
 
 from app.blueprints.yonetim import views  # noqa: E402,F401

@@ -7,8 +7,9 @@ No call to GİB happens in a request: the page shows the last GİB Bağlantı Ko
 from __future__ import annotations
 
 from flask import Response, current_app, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from app.acting import acting_taxpayer
 from app.blueprints.yonetim import bp
 from app.connection import operations, queries
 from app.gib_access import DEFAULT_SIMULATOR_URL
@@ -25,17 +26,17 @@ def _require_login() -> None:
 @bp.get("/")
 def index() -> Response:
     """GİB Bağlantısı: the check under way, or the last check's answer with its time."""
-    running = queries.active_check(current_user.id)
+    running = queries.active_check(acting_taxpayer().id)
     return render("yonetim/index.html", "yonetim/_gib_status.html",
                   gib_url=current_app.config["GIB_URL"] or DEFAULT_SIMULATOR_URL,
                   running=status.view_of(running) if running else None,
-                  last=None if running else queries.last_check(current_user.id))
+                  last=None if running else queries.last_check(acting_taxpayer().id))
 
 
 @bp.post("/kontrol")
 def check() -> Response | str:
     """Şimdi Kontrol Et: start a check (or find the one under way); htmx gets its status widget."""
-    job = operations.start_check(current_user)
+    job = operations.start_check(acting_taxpayer())
     if not is_partial():
         return redirect(url_for("yonetim.index"), 303)
-    return render_template("jobs/_status_fragment.html", view=status.job_of(current_user.id, job.id))
+    return render_template("jobs/_status_fragment.html", view=status.job_of(acting_taxpayer().id, job.id))

@@ -13,7 +13,7 @@ from typing import Mapping, TypeVar
 
 E = TypeVar("E", bound=enum.Enum)
 
-_TURKISH_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_TURKISH_DATE = re.compile(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})")  # fullmatch, ASCII digits
 
 
 class FormInvalid(Exception):
@@ -27,7 +27,7 @@ class FormInvalid(Exception):
 def parse_date(text: str) -> date | None:
     """2024-01-31 (what a date input sends) or 31.01.2024 (what people type); None when neither."""
     text = text.strip()
-    match = _TURKISH_DATE.match(text)
+    match = _TURKISH_DATE.fullmatch(text)
     try:
         if match:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
@@ -77,7 +77,8 @@ class FieldReader:
 
     def integer(self, name: str, label: str, low: int, high: int) -> int | None:
         text = self.raw(name)
-        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        # The length first: int() of thousands of digits raises instead of answering (and is slow).
+        if not (text.isascii() and text.isdigit()) or len(text) > 18 or not low <= int(text) <= high:
             self.error(name, f"{label} {low} ile {high} arasında bir tam sayı olmalıdır.")
             return None
         return int(text)

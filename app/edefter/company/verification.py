@@ -1,8 +1,10 @@
 """Yevmiye Numarası Doğrulama (SPEC D4): learn where the previous integrator's numbering stopped.
 
 The uploaded file is read by the core (``app.formats.xbrl``): streamed, checked to be a yevmiye of this
-taxpayer and of the chosen branch, its signature verified against the portal's trust anchors. Only a
-file that passes is recorded, with one audit entry; anything refused changes nothing (decision 0062).
+taxpayer and of the chosen branch that keeps GİB's yevmiye rules, its signature verified against the
+portal's trust anchors. The last signed yevmiye is by definition signed: only a file whose signature
+verifies, by this taxpayer's certificate, is recorded (with one audit entry); an unsigned, untrusted,
+changed or (today) too large to verify file is refused and changes nothing (decisions 0030, 0062).
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
+from flask import current_app
+
 from app.edefter.company import queries
 from app.edefter.company.operations import EdefterRefused, lock_taxpayer
 from app.edefter.company.upload import StoredUpload, stored_upload
-from app.formats.xbrl.signature_check import SignatureCheck, SignatureStatus, check_yevmiye_signature
+from app.formats.safe_xml import format_size
+from app.formats.xbrl.signature_check import (
+    DEFAULT_SIGNATURE_SIZE_LIMIT,
+    SignatureCheck,
+    SignatureStatus,
+    check_yevmiye_signature,
+)
 from app.formats.xbrl.yevmiye_reader import YevmiyeSummary, read_yevmiye_summary
+from app.formatting import parse_record_id
 from app.models import EdefterBranch, EdefterSettings, Taxpayer, YevmiyeVerification
 from app.unit_of_work import release_reads, unit_of_work
 
@@ -45,21 +56,45 @@ def scope_for(taxpayer: Taxpayer, branch_id: int | None) -> Scope:
     return Scope(branch.id, branch.code, branch.name)
 
 
+_NOT_PROVEN = {
+    SignatureStatus.INVALID: "İmzası doğrulanamayan bir defterin yevmiye numarası esas alınamaz; önceki "
+                             "entegratörünüzden imzalı son yevmiye dosyasını yeniden alınız.",
+    SignatureStatus.UNSIGNED: "Son yevmiye dosyası imzalı olmalıdır: imzasız bir dosyanın yevmiye numarası esas "
+                              "alınamaz. Önceki entegratörünüzden imzalı son yevmiye dosyasını alınız.",
+    SignatureStatus.TOO_LARGE: "İmzası doğrulanamayan bir dosya yevmiye numaralandırmasını belirleyemez; dosya "
+                               "reddedildi. Sınır PORTAL_EDEFTER_SIGNATURE_MAX_MB ayarıdır (imza doğrulaması "
+                               "dosya boyutunun yaklaşık 30 katı bellek ister).",
+}
+
+
+def signature_size_limit() -> int:
+    """The largest yevmiye whose signature this host verifies (PORTAL_EDEFTER_SIGNATURE_MAX_MB)."""
+    return int(current_app.config.get("EDEFTER_SIGNATURE_MAX_BYTES") or DEFAULT_SIGNATURE_SIZE_LIMIT)
+
+
+def upload_limits() -> dict[str, str]:
+    """What the page says about sizes: the yevmiye limit in force and which setting makes it, the signature limit."""
+    config = current_app.config
+    return {
+        "yevmiye": format_size(int(config["EDEFTER_YEVMIYE_MAX_BYTES"])),
+        "ayar": str(config.get("EDEFTER_YEVMIYE_LIMIT_SETTING") or "PORTAL_EDEFTER_YEVMIYE_MAX_MB"),
+        "imza": format_size(signature_size_limit()),
+    }
+
+
 def read_and_check(upload: StoredUpload, taxpayer: Taxpayer, scope: Scope, trust_anchors: list,
-                   max_bytes: int) -> tuple[YevmiyeSummary, SignatureCheck]:
-    """The core's summary and signature check; raises YevmiyeReadError, or EdefterRefused for a bad signature.
+                   max_bytes: int, signature_limit: int | None = None) -> tuple[YevmiyeSummary, SignatureCheck]:
+    """The core's summary (GİB's rules checked while streaming) and a signature that verifies, or a refusal
+    (YevmiyeReadError, EdefterRefused) saying why.
 
     Runs outside any database transaction: reading hundreds of MB must not hold a lock.
     """
     summary = read_yevmiye_summary(upload.path, max_bytes=max_bytes, expected_owner_id=taxpayer.identifier,
                                    expected_branch_code=scope.code)
     check = check_yevmiye_signature(upload.path, trust_anchors, expected_owner_id=taxpayer.identifier,
-                                    max_bytes=max_bytes)
-    if check.status is SignatureStatus.INVALID:
-        raise EdefterRefused(
-            f"{check.message} İmzası doğrulanamayan bir defterin yevmiye numarası esas alınamaz; önceki "
-            "entegratörünüzden imzalı son yevmiye dosyasını yeniden alınız."
-        )
+                                    max_bytes=max_bytes, size_limit=signature_limit or signature_size_limit())
+    if check.status is not SignatureStatus.VALID:
+        raise EdefterRefused(f"{check.message} {_NOT_PROVEN[check.status]}")
     return summary, check
 
 
@@ -128,9 +163,10 @@ def verify_yevmiye_upload(taxpayer: Taxpayer, branch_value: str, stream: BinaryI
 def _chosen_branch_id(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    branch_id = parse_record_id(value)
+    if branch_id is None:
         raise EdefterRefused("Seçilen şube bulunamadı; şube listesini yenileyip tekrar seçiniz.")
-    return int(value)
+    return branch_id
 
 
 # --- where the numbering stands -------------------------------------------------------------------

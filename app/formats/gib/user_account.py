@@ -3,10 +3,15 @@
 One `UserAccount` per label: the taxpayer (UserID), its role (GB Gönderici Birim / PK Posta Kutusu),
 the alias (WorkScopeCode) and the service code (UserOptionCode: 1–4 e-Fatura, 51–54 e-İrsaliye;
 GIB-FORMATS §3, §6). A future activation date travels as the account's `validFrom` attribute.
+
+The other services of GİB's catalogue (Saklama, e-Arşiv, e-SMM, e-MM, e-Adisyon, …) are opened with the
+same document but carry no role and no alias: their `UserAccount` has the service code alone, and
+`LabelSpec.document_type` names the service by GİB's sender id (`archive`, `earchive`, …).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -30,12 +35,52 @@ DocumentType = Literal["Invoice", "DespatchAdvice"]
 Role = Literal["GB", "PK"]
 Action = Literal["open", "close"]
 
+# The services whose labels have a role (GB/PK) and an alias, listed in GİB's registered-user list.
 DOCUMENT_TYPES: tuple[str, ...] = ("Invoice", "DespatchAdvice")
 ROLES: tuple[str, ...] = ("GB", "PK")
 ROLE_NAMES = {"GB": "Gönderici Birim", "PK": "Posta Kutusu"}
 _WORK_SCOPE_NAMES = {"GB": "Gönderici Birim Etiketi", "PK": "Posta Kutusu Birimi Etiketi"}
-# UserOptionCode per document type: KAMU / ÖZEL / VUK507-KAMU / VUK507-ÖZEL (Özel Entegrasyon Kılavuzu §5).
-_OPTION_CODES: dict[str, tuple[int, ...]] = {"Invoice": (1, 2, 3, 4), "DespatchAdvice": (51, 52, 53, 54)}
+# UserOptionCode per service: KAMU / ÖZEL / VUK507-KAMU / VUK507-ÖZEL (Özel Entegrasyon Kılavuzu §5,
+# GIB-FORMATS §6). The key is the document type for e-Fatura / e-İrsaliye and GİB's sender id otherwise.
+SERVICE_CODES: dict[str, tuple[int, ...]] = {
+    "Invoice": (1, 2, 3, 4),
+    "archive": (11, 12, 13, 14),
+    "earchive": (21, 22, 23, 24),
+    "archive_earchive": (31, 32, 33, 34),
+    "DespatchAdvice": (51, 52, 53, 54),
+    "archive_edespatch": (61, 62, 63, 64),
+    "esevoucher": (71, 72, 73, 74),
+    "epreceipt": (81, 82, 83, 84),
+    "esevoucher_archive": (91, 92, 93, 94),
+    "epreceipt_archive": (101, 102, 103, 104),
+    "echeck": (151, 152),
+}
+_OPTION_CODES = SERVICE_CODES
+
+# GİB's alias rule (e-Fatura schematron, WorkScopeCode) and the names GİB keeps for itself (GIB-FORMATS §3).
+ALIAS_PATTERN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:([A-Za-z0-9()+,\-.:=@;$_!*]|%[0-9A-Fa-f]{2})+$")
+RESERVED_ALIASES = frozenset(
+    name.casefold()
+    for name in (
+        "usergb", "GIB", "archive", "earchive", "archive_earchive", "eticket", "edespatch", "esevoucher",
+        "epreceipt", "esevoucher_archive", "epreceipt_archive", "erevenue", "echeck", "eexchangecert",
+        "ebreceipt", "einsurancecomm",
+    )
+)  # fmt: skip
+
+
+def has_roles(service: str) -> bool:
+    """Whether the service's labels carry a role and an alias (e-Fatura, e-İrsaliye)."""
+    return service in DOCUMENT_TYPES
+
+
+def alias_local_part(alias: str) -> str:
+    """'defaultpk' of 'urn:mail:defaultpk@firma.com.tr' (the part GİB's reserved names are compared with)."""
+    return alias.split(":")[-1].split("@")[0] if alias.startswith("urn:") else alias
+
+
+def is_reserved_alias(alias: str) -> bool:
+    return alias.casefold() in RESERVED_ALIASES or alias_local_part(alias).casefold() in RESERVED_ALIASES
 _ROOTS: dict[Action, tuple[str, str]] = {
     "open": ("ProcessUserAccount", "Process"),
     "close": ("CancelUserAccount", "Cancel"),
@@ -104,12 +149,13 @@ def _user_account(request: UserAccountRequest, label: LabelSpec) -> etree._Eleme
     etree.SubElement(account, f"{{{HR_NS}}}UserID").text = request.identifier
     person = etree.SubElement(account, f"{{{HR_NS}}}PersonName")
     etree.SubElement(person, f"{{{HR_NS}}}FormattedName").text = request.title
-    role = etree.SubElement(account, f"{{{HR_NS}}}UserRole")
-    etree.SubElement(role, f"{{{HR_NS}}}RoleCode").text = label.role
-    etree.SubElement(role, f"{{{HR_NS}}}RoleName").text = ROLE_NAMES.get(label.role, label.role)
-    scope = etree.SubElement(account, f"{{{HR_NS}}}AuthorizedWorkScope")
-    etree.SubElement(scope, f"{{{HR_NS}}}WorkScopeCode").text = label.alias
-    etree.SubElement(scope, f"{{{HR_NS}}}WorkScopeName").text = _WORK_SCOPE_NAMES.get(label.role, label.role)
+    if has_roles(label.document_type):  # the other services are the service code alone
+        role = etree.SubElement(account, f"{{{HR_NS}}}UserRole")
+        etree.SubElement(role, f"{{{HR_NS}}}RoleCode").text = label.role
+        etree.SubElement(role, f"{{{HR_NS}}}RoleName").text = ROLE_NAMES.get(label.role, label.role)
+        scope = etree.SubElement(account, f"{{{HR_NS}}}AuthorizedWorkScope")
+        etree.SubElement(scope, f"{{{HR_NS}}}WorkScopeCode").text = label.alias
+        etree.SubElement(scope, f"{{{HR_NS}}}WorkScopeName").text = _WORK_SCOPE_NAMES.get(label.role, label.role)
     configuration = etree.SubElement(account, f"{{{HR_NS}}}AccountConfiguration")
     code = request.option_codes.get(label) or option_code_for(label.document_type, request.user_type)
     etree.SubElement(configuration, f"{{{HR_NS}}}UserOptionCode").text = str(code)
@@ -151,17 +197,19 @@ def _action_of(root: etree._Element) -> Action:
 
 
 def _read_label(account: etree._Element) -> tuple[LabelSpec, int]:
-    role = required_text(account, "hr:UserRole/hr:RoleCode", _NSMAP, "RoleCode")
-    if role not in ROLES:
-        raise DocumentError(f"Geçersiz rol '{role}': GB (Gönderici Birim) ya da PK (Posta Kutusu) olmalıdır.")
-    alias = required_text(account, "hr:AuthorizedWorkScope/hr:WorkScopeCode", _NSMAP, "WorkScopeCode")
     code_text = required_text(account, "hr:AccountConfiguration/hr:UserOptionCode", _NSMAP, "UserOptionCode")
     document_type = document_type_of_option_code(int(code_text)) if code_text.isdigit() else None
     if document_type is None:
         raise DocumentError(
-            f"Hizmet kodu (UserOptionCode) '{code_text}' etiketli bir hizmete ait değil: "
-            "e-Fatura için 1–4, e-İrsaliye için 51–54 olmalıdır."
+            f"Hizmet kodu (UserOptionCode) '{code_text}' tanınmıyor: e-Fatura için 1–4, e-İrsaliye için 51–54, "
+            "Saklama, e-Arşiv, e-SMM, e-MM ve e-Adisyon için GİB'in hizmet kodları olmalıdır."
         )
+    if not has_roles(document_type):
+        return LabelSpec(document_type=document_type, role="", alias=""), int(code_text)
+    role = required_text(account, "hr:UserRole/hr:RoleCode", _NSMAP, "RoleCode")
+    if role not in ROLES:
+        raise DocumentError(f"Geçersiz rol '{role}': GB (Gönderici Birim) ya da PK (Posta Kutusu) olmalıdır.")
+    alias = required_text(account, "hr:AuthorizedWorkScope/hr:WorkScopeCode", _NSMAP, "WorkScopeCode")
     return LabelSpec(document_type=document_type, role=role, alias=alias), int(code_text)
 
 

@@ -1,7 +1,7 @@
 """UBL-TR 1.2.1 invoices: safe reading (single XML, GİB envelope, zip upload) and writing."""
 
 from app.formats.ubl.model import InvoiceData, Party
-from app.formats.ubl.reader import InvoiceFormatError, read_invoice, read_invoices
+from app.formats.ubl.reader import InvoiceFormatError, read_invoice, read_invoices, read_signed_invoices
 from app.formats.ubl.upload import AcceptedFile, RejectedFile, UploadError, UploadResult, read_invoice_upload
 from app.formats.ubl.writer import LineItem, NewInvoice, PartyDetails, build_invoice, compute_totals, signature_id
 
@@ -21,5 +21,6 @@ __all__ = [
     "read_invoice",
     "read_invoice_upload",
     "read_invoices",
+    "read_signed_invoices",
     "signature_id",
 ]

@@ -9,6 +9,7 @@ Check digits of VKN/TCKN are NOT checked here (see docs/decisions/0041).
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Callable, Final, Literal, TypeVar
@@ -66,16 +67,37 @@ def read_invoices(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_INVOICE_BYTES, today: date | None = None
 ) -> tuple[InvoiceData, ...]:
     """Read a bare Invoice (one result) or every invoice of a GİB envelope (SENDERENVELOPE/POSTBOX)."""
-    elements = _invoice_elements(parse_untrusted(data, max_bytes=max_bytes))
+    return tuple(invoice for invoice, _ in read_signed_invoices(data, max_bytes=max_bytes, today=today))
+
+
+def read_signed_invoices(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_INVOICE_BYTES, today: date | None = None
+) -> tuple[tuple[InvoiceData, bytes], ...]:
+    """Like ``read_invoices``, each invoice with the document its signature covers.
+
+    A bare invoice's document is ``data`` itself, byte for byte (a signature over the whole document
+    includes what precedes the root, e.g. GİB's <?xml-stylesheet?>). An invoice in an envelope was signed
+    as a document of its own before it was enveloped: it is copied out with the namespace declarations it
+    carries and those it uses, not the envelope's others (which inclusive C14N would add to it).
+    """
+    root = parse_untrusted(data, max_bytes=max_bytes)
+    elements = _invoice_elements(root)
     invoices = []
     for position, element in enumerate(elements, start=1):
         try:
-            invoices.append(invoice_from_element(element, today=today))
+            invoice = invoice_from_element(element, today=today)
         except InvoiceFormatError as error:
             if len(elements) == 1:
                 raise
             raise InvoiceFormatError(f"Zarftaki {position}. fatura: {error.message}", error.field) from None
+        invoices.append((invoice, data if element is root else _standalone(element)))
     return tuple(invoices)
+
+
+def _standalone(element: etree._Element) -> bytes:
+    copy = deepcopy(element)  # keeps the element's own declarations, adds only the inherited ones it uses
+    copy.tail = None
+    return etree.tostring(copy, encoding="UTF-8", xml_declaration=True)
 
 
 def invoice_from_element(root: etree._Element, *, today: date | None = None) -> InvoiceData:

@@ -19,7 +19,7 @@ from typing import BinaryIO, Final, Iterator
 
 from app.formats.safe_xml import XmlInputError, format_size
 from app.formats.ubl.model import InvoiceData
-from app.formats.ubl.reader import read_invoices
+from app.formats.ubl.reader import read_signed_invoices
 from app.formats.ubl.zip_limits import central_directory
 
 # Suggested bounds for the import page (the caller passes its own).
@@ -45,6 +45,12 @@ class AcceptedFile:
     filename: str
     invoices: tuple[InvoiceData, ...]  # one, or several for a GİB envelope
     xml: bytes  # the file exactly as uploaded (keeps a signature verifiable)
+    # What each invoice's signature covers, in the order of ``invoices``: the file itself for a bare
+    # invoice, the invoice copied out of a GİB envelope otherwise (reader.read_signed_invoices).
+    documents: tuple[bytes, ...] = ()
+
+    def signed_documents(self) -> tuple[tuple[InvoiceData, bytes], ...]:
+        return tuple(zip(self.invoices, self.documents or (self.xml,) * len(self.invoices)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +182,10 @@ def _unpack(zip_file: zipfile.ZipFile, info: zipfile.ZipInfo, max_file_bytes: in
 def _read_xml(name: str, data: bytes, today: date | None) -> AcceptedFile | RejectedFile:
     try:
         # The size bound was applied while reading; the parser's own bound only repeats it.
-        invoices = read_invoices(data, max_bytes=max(len(data), 1), today=today)
+        signed = read_signed_invoices(data, max_bytes=max(len(data), 1), today=today)
     except XmlInputError as error:
         return RejectedFile(name, error.message)
-    return AcceptedFile(name, invoices, data)
+    return AcceptedFile(name, tuple(invoice for invoice, _ in signed), data, tuple(document for _, document in signed))
 
 
 def _collect(results: list[AcceptedFile | RejectedFile]) -> UploadResult:

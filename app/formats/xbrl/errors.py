@@ -16,6 +16,12 @@ class YevmiyeErrorCode(StrEnum):
     BERAT = "berat"
     MISSING_FIELD = "missing_field"
     COUNTER_GAP = "counter_gap"
+    # GİB's yevmiye rules (schematron edefter_yevmiye.xsl), app/formats/xbrl/journal_rules.py
+    UNBALANCED = "unbalanced"  # a madde's debit and credit (totals or lines) differ
+    UNIQUE_ID = "unique_id"  # gl-cor:uniqueID is not YEV + the period + 6 digits
+    DATE_ORDER = "date_order"  # a madde dated before the one above it
+    OUT_OF_PERIOD = "out_of_period"  # a madde dated outside periodCoveredStart..End
+    GIB_RULE = "gib_rule"  # another rule of GİB's schematron
     BAD_ZIP = "bad_zip"
     ZIP_WITHOUT_XML = "zip_without_xml"
     ZIP_WITH_MANY_XML = "zip_with_many_xml"

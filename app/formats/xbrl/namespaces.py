@@ -40,6 +40,10 @@ def bus(local: str) -> str:
     return f"{{{GL_BUS}}}{local}"
 
 
+def muc(local: str) -> str:
+    return f"{{{GL_MUC}}}{local}"
+
+
 def xbrli(local: str) -> str:
     return f"{{{XBRLI}}}{local}"
 

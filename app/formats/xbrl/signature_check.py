@@ -1,9 +1,9 @@
-"""Check the signature of an uploaded yevmiye, within a size bound (decision 0030).
+"""Check the signature of an uploaded yevmiye, within a size bound (decisions 0030, 0062).
 
 Verifying an enveloped XAdES signature means canonicalising the whole document, which signxml does on
 an in-memory tree (several times the file's size in RAM). So the signature is verified only for files
-up to ``size_limit``; above it the result says plainly that the signature was not checked because of
-the file's size, while the streamed summary (owner, period, last madde) stays valid.
+up to ``size_limit``; above it the result is TOO_LARGE: not verified, which the portal treats like any
+other unproven file (refused), never as "probably fine".
 """
 
 from __future__ import annotations
@@ -41,11 +41,12 @@ class SignatureCheck:
         return self.status is SignatureStatus.VALID
 
 
-def _too_large(limit: int) -> SignatureCheck:
+def _too_large(limit: int, size: int | None) -> SignatureCheck:
+    what = f"Dosya ({format_size(size)})" if size is not None else "Dosya"
     return SignatureCheck(
         SignatureStatus.TOO_LARGE,
-        f"Dosya {format_size(limit)} sınırından büyük olduğu için imzası kontrol edilemedi; "
-        "yevmiye bilgileri dosyadan okundu.",
+        f"{what} {format_size(limit)} sınırından büyük olduğu için imzası kontrol edilemedi: bu portal yevmiye "
+        f"imzasını şimdilik en fazla {format_size(limit)} büyüklüğündeki dosyalarda doğrulayabiliyor.",
     )
 
 
@@ -65,12 +66,12 @@ def check_yevmiye_signature(
     """
     with open_xml_source(source, max_bytes=max_bytes) as xml:
         if xml.size is not None and xml.size > size_limit:
-            return _too_large(size_limit)
+            return _too_large(size_limit, xml.size)
         data = xml.stream.read_up_to(size_limit + 1)
     if len(data) > size_limit:
-        return _too_large(size_limit)
+        return _too_large(size_limit, None)
     if b"SignatureValue" not in data:  # no signature, or only the empty placeholder
-        return SignatureCheck(SignatureStatus.UNSIGNED, "Yevmiye dosyası imzasız; imza doğrulanamadı.")
+        return SignatureCheck(SignatureStatus.UNSIGNED, "Yevmiye dosyası imzasız (içinde dolu bir ds:Signature yok).")
     # Imported here: app.signing pulls in signxml and the token libraries, which the reader never needs.
     from app.signing.verify import verify_signed_xml
 

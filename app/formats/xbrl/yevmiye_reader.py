@@ -1,16 +1,16 @@
 """Read what "Yevmiye Numarası Doğrulama" (SPEC D4) needs from a yevmiye file of any size.
 
-The file is streamed with lxml's iterparse; each madde (gl-cor:entryHeader) is read and then dropped,
-so memory stays bounded whatever the file's size. The reader proves the file is a yevmiye of the
-expected taxpayer (and branch), that its madde numbers run without gaps, and returns where the
-numbering stands at its end.
+The file is streamed with lxml's iterparse; each line (gl-cor:entryDetail) and each madde
+(gl-cor:entryHeader) is checked as it ends and then dropped, so memory stays bounded whatever the
+file's size. The reader proves the file is a yevmiye of the expected taxpayer (and branch) that keeps
+GİB's yevmiye rules (journal_rules.py: numbering without gaps, balanced maddeler, dates in the period
+and in order, uniqueID of the period, …) and returns where the numbering stands at its end.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from lxml import etree
@@ -19,6 +19,15 @@ from app.formats.safe_xml import SAFE_PARSER_OPTIONS, UnsafeXmlError, ensure_no_
 from app.formats.xbrl import namespaces as ns
 from app.formats.xbrl.errors import YevmiyeErrorCode as Code
 from app.formats.xbrl.errors import YevmiyeReadError
+from app.formats.xbrl.journal_rules import (
+    HeaderChecker,
+    LineChecker,
+    Madde,
+    Period,
+    broken,
+    check_document_info,
+    check_entity_information,
+)
 from app.formats.xbrl.source import DEFAULT_MAX_BYTES, Source, open_xml_source
 
 
@@ -35,9 +44,6 @@ _DOCUMENT_INFO = ns.cor("documentInfo")
 _ENTITY_INFORMATION = ns.cor("entityInformation")
 _ENTRY_HEADER = ns.cor("entryHeader")
 _ENTRY_DETAIL = ns.cor("entryDetail")
-_COUNTER = ns.cor("entryNumberCounter")
-_ENTRY_NUMBER = ns.cor("entryNumber")
-_LINE_NUMBER = ns.cor("lineNumber")
 _ORGANIZATION_IDENTIFIERS = ns.bus("organizationIdentifiers")
 _WATCHED_TAGS = (_IDENTIFIER, _DOCUMENT_INFO, _ENTITY_INFORMATION, _ENTRY_HEADER, _ENTRY_DETAIL, ns.SIGNATURE)
 _ROOT_LOCAL_NAMES = {"defter", "berat", "defterraporu"}
@@ -76,28 +82,6 @@ def _missing(what: str) -> YevmiyeReadError:
     return YevmiyeReadError(Code.MISSING_FIELD, f"Yevmiye dosyasında {what} bulunamadı.")
 
 
-def _parse_date(text: str | None, what: str) -> date:
-    try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        raise _missing(f"geçerli bir {what}") from None
-
-
-def _parse_counter(text: str | None, position: int) -> int:
-    value = (text or "").strip()
-    try:
-        return int(value)
-    except ValueError:
-        pass
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or number != number.to_integral_value():
-        raise _missing(f"{position}. maddenin madde numarası (gl-cor:entryNumberCounter)")
-    return int(number)
-
-
 class _SummaryReader:
     """Consumes iterparse end events of the watched elements and keeps only the running facts."""
 
@@ -106,7 +90,8 @@ class _SummaryReader:
         self.expected_branch_code = expected_branch_code
         self.root_checked = False
         self.owner_id: str | None = None
-        self.document: dict[str, str | None] | None = None
+        self.period: Period | None = None
+        self.has_entity_information = False
         self.branch_code: str | None = None
         self.branch_name: str | None = None
         self.entry_count = 0
@@ -115,6 +100,9 @@ class _SummaryReader:
         self.last_entry_number = ""
         self.last_line_number = ""
         self.has_signature = False
+        self.madde: Madde | None = None  # the entryHeader being read, from its first line to its end
+        self.lines = LineChecker()
+        self.headers = HeaderChecker()
 
     def check_root(self, element: etree._Element) -> None:
         tree = element.getroottree()
@@ -150,9 +138,12 @@ class _SummaryReader:
             )
         if entries_type != "journal":
             raise YevmiyeReadError(Code.NOT_EDEFTER, "Dosya bir yevmiye defteri değil (gl-cor:entriesType 'journal' değil).")
-        self.document = fields
+        self.period = check_document_info(fields)
+        self.lines.default_currency = self.period.default_currency
 
     def on_entity_information(self, element: etree._Element) -> None:
+        check_entity_information(element, self.owner_id)
+        self.has_entity_information = True
         for group in element.iterchildren(_ORGANIZATION_IDENTIFIERS):
             description = (group.findtext(ns.bus("organizationDescription")) or "").strip()
             value = (group.findtext(ns.bus("organizationIdentifier")) or "").strip()
@@ -174,24 +165,33 @@ class _SummaryReader:
             message = f"Bu yevmiye defteri {self.branch_code} kodlu şubeye ait; {expected} kodlu şubenin defteri bekleniyordu."
         raise YevmiyeReadError(Code.OTHER_BRANCH, message)
 
+    def on_entry_detail(self, element: etree._Element) -> None:
+        madde = self.madde
+        if madde is None:
+            madde = self.madde = Madde(element.getparent())
+            self.headers.check_continuity(madde, self.entry_count + 1)
+        self.last_line_number = self.lines.check(element, madde, self.entry_count + 1)
+
+    def drop_checked_lines(self, element: etree._Element) -> None:
+        """Every 1024 lines of a madde, remove its emptied lines but the current one (the parser appends to it)."""
+        madde = self.madde
+        if madde is not None and madde.lines % 1024 == 0:
+            header = element.getparent()
+            del header[madde.fact_count:len(header) - 1]
+
     def on_entry_header(self, element: etree._Element) -> None:
         position = self.entry_count + 1
-        counter = _parse_counter(element.findtext(_COUNTER), position)
-        previous = self.last_counter
-        if previous is not None and counter != previous + 1:
-            raise YevmiyeReadError(
-                Code.COUNTER_GAP,
-                f"Yevmiye madde numaraları kesintisiz değil: {previous} numaralı maddeden sonra {counter} numaralı "
-                f"madde geliyor (dosyadaki {position}. madde, {element.sourceline}. satır).",
-            )
-        if previous is None:
+        if self.period is None or not self.has_entity_information:
+            what = "belge bilgisi (gl-cor:documentInfo)" if self.period is None else "firma bilgisi (gl-cor:entityInformation)"
+            raise broken(f"{what} zorunlu bir elemandır ve yevmiye maddelerinden önce gelmelidir.", code=Code.MISSING_FIELD)
+        madde = self.madde if self.madde is not None else Madde(element)
+        self.madde = None
+        counter = self.headers.check(element, madde, position, self.period)
+        if self.first_counter is None:
             self.first_counter = counter
         self.last_counter = counter
         self.entry_count = position
-        self.last_entry_number = (element.findtext(_ENTRY_NUMBER) or "").strip()
-        last_child = element[-1] if len(element) else None
-        if last_child is not None and last_child.tag == _ENTRY_DETAIL:
-            self.last_line_number = (last_child.findtext(_LINE_NUMBER) or "").strip()
+        self.last_entry_number = madde.entry_number or ""
 
     def on_signature(self, element: etree._Element) -> None:
         parent = element.getparent()
@@ -201,24 +201,24 @@ class _SummaryReader:
     def summary(self, in_zip: bool) -> YevmiyeSummary:
         if self.owner_id is None:
             raise _missing("mükellefin VKN/TCKN bilgisi (xbrli:identifier)")
-        if self.document is None:
+        if self.period is None:
             raise _missing("belge bilgisi (gl-cor:documentInfo)")
+        if not self.has_entity_information:
+            raise broken("gl-cor:entityInformation zorunlu bir elemandır.", code=Code.MISSING_FIELD)
         if self.first_counter is None or self.last_counter is None:
             raise _missing("hiç yevmiye maddesi (gl-cor:entryHeader)")
-        fields = self.document
-        unique_id = (fields.get(ns.cor("uniqueID")) or "").strip()
-        if not unique_id:
-            raise _missing("defter kimliği (gl-cor:uniqueID)")
-        creation = fields.get(ns.cor("creationDate"))
+        if self.madde is not None:  # lines after the last madde's end: not inside any entryHeader
+            raise broken("gl-cor:entryDetail elemanları bir gl-cor:entryHeader içinde olmalıdır.")
+        period = self.period
         return YevmiyeSummary(
             owner_id=self.owner_id,
             branch_code=self.branch_code,
             branch_name=self.branch_name,
             entries_type="journal",
-            unique_id=unique_id,
-            period_start=_parse_date(fields.get(ns.cor("periodCoveredStart")), "dönem başlangıcı (periodCoveredStart)"),
-            period_end=_parse_date(fields.get(ns.cor("periodCoveredEnd")), "dönem sonu (periodCoveredEnd)"),
-            creation_date=None if creation is None else _parse_date(creation, "oluşturma tarihi (creationDate)"),
+            unique_id=period.unique_id,
+            period_start=period.start,
+            period_end=period.end,
+            creation_date=period.creation,
             entry_count=self.entry_count,
             first_entry_counter=self.first_counter,
             last_entry_counter=self.last_counter,
@@ -286,10 +286,11 @@ def read_yevmiye_summary(
                     reader.check_root(element)
                 tag = element.tag
                 if tag == _ENTRY_DETAIL:
-                    # Keep only the madde's latest line, so even a madde of a million lines stays small.
-                    previous = element.getprevious()
-                    if previous is not None and previous.tag == _ENTRY_DETAIL:
-                        element.getparent().remove(previous)
+                    reader.on_entry_detail(element)
+                    # The line is checked and counted: empty it now, and drop the emptied lines now and then,
+                    # so even a madde of a million lines stays small.
+                    element.clear()
+                    reader.drop_checked_lines(element)
                     continue
                 handlers[tag](element)
                 if tag == _ENTRY_HEADER:

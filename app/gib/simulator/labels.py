@@ -1,14 +1,15 @@
 """Labels (etiket): opening with a signed activation request, approval after a delay or on a date, closing.
 
-Rules (GIB-FORMATS §3, SPEC C5–C8): an alias is a URN and not one of GİB's reserved names; the same
-VKN + alias + document type is live only once; opening needs an e-Fatura application; activation is
-immediate or on a future date and approved after the configured delay; on approval the taxpayer's
-GİB Portal and own-integration (ENTEGRASYON) labels of that document type close; another integrator's stay.
+Rules (GIB-FORMATS §3, §6, SPEC C5–C8): an alias is a URN and not one of GİB's reserved names; the same
+VKN + alias + document type is live only once; opening needs an e-Fatura application (except e-SMM and e-MM
+and their archives, which GİB grants without one); activation is immediate or on a future date and approved
+after the configured delay; on approval the taxpayer's GİB Portal and own-integration (ENTEGRASYON) labels of
+that document type close; another integrator's stay. Services without a role (Saklama, e-Arşiv, e-SMM, e-MM,
+e-Adisyon) are stored as labels with an empty role and alias: one live per service.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -16,10 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.formats.gib.user_account import (
+    ALIAS_PATTERN,
     DOCUMENT_TYPES,
     ROLES,
     LabelSpec,
     UserAccountRequest,
+    has_roles,
+    is_reserved_alias,
     option_code_for,
     read_user_account_request,
 )
@@ -27,42 +31,21 @@ from app.gib.simulator import refusals
 from app.gib.simulator.clock import ISTANBUL
 from app.gib.simulator.models import Alias, LabelRequest, Taxpayer
 from app.gib.simulator.refusals import Refusal
-from app.gib.simulator.registry import check_identifier, find_taxpayer
+from app.gib.simulator.registry import check_identifier, find_taxpayer, register_taxpayer
 from app.gib.simulator.signatures import SignatureChecker, Signer, read_document
 
-ALIAS_PATTERN = re.compile(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:([A-Za-z0-9()+,\-.:=@;$_!*]|%[0-9A-Fa-f]{2})+$")
-RESERVED_ALIASES = frozenset(
-    name.casefold()
-    for name in (
-        "usergb",
-        "GIB",
-        "archive",
-        "earchive",
-        "archive_earchive",
-        "eticket",
-        "edespatch",
-        "esevoucher",
-        "epreceipt",
-        "esevoucher_archive",
-        "epreceipt_archive",
-        "erevenue",
-        "echeck",
-        "eexchangecert",
-        "ebreceipt",
-        "einsurancecomm",
-    )
-)
 ACCOUNT_TYPES = ("GIBPORTAL", "ENTEGRASYON", "OZELENTEGRASYON")
 # Opening with a private integrator closes these (SPEC C7); other integrators' labels stay open.
 CLOSED_ON_ACTIVATION = ("GIBPORTAL", "ENTEGRASYON")
 PENDING = "Onay Bekliyor"
 ACTIVE = "Hizmet Aktifleştirilmiştir"
 CLOSED = "Hizmet Kapatılmıştır"
+# Services GİB grants without an e-Fatura application (e-SMM, e-MM and their archives; GIB-FORMATS §6, §7.5).
+WITHOUT_APPLICATION = frozenset({"esevoucher", "epreceipt", "esevoucher_archive", "epreceipt_archive"})
 
 
 def check_alias_name(alias: str) -> None:
-    local_part = alias.split(":")[-1].split("@")[0] if alias.startswith("urn:") else alias
-    if alias.casefold() in RESERVED_ALIASES or local_part.casefold() in RESERVED_ALIASES:
+    if is_reserved_alias(alias):
         raise Refusal(refusals.ALIAS_RESERVED, f"'{alias}'")
     if not ALIAS_PATTERN.match(alias):
         raise Refusal(
@@ -83,10 +66,8 @@ def _check_not_registered(taxpayer: Taxpayer, labels: tuple[LabelSpec, ...], now
     for label in labels:
         key = (label.document_type, label.alias)
         if key in seen:
-            raise Refusal(
-                refusals.ALIAS_ALREADY_REGISTERED,
-                f"{taxpayer.identifier} için '{label.alias}' ({label.document_type}) etiketi zaten kayıtlı.",
-            )
+            what = f"'{label.alias}' ({label.document_type}) etiketi" if label.alias else f"'{label.document_type}' hizmeti"
+            raise Refusal(refusals.ALIAS_ALREADY_REGISTERED, f"{taxpayer.identifier} için {what} zaten kayıtlı.")
         seen.add(key)
 
 
@@ -130,12 +111,11 @@ def open_labels(
     request = _read_request(signed_xml, "open")
     signer = checker.check(signed_xml, expected_owner_id=request.identifier)
     for label in request.labels:
-        check_alias_name(label.alias)
+        if has_roles(label.document_type):
+            check_alias_name(label.alias)
     if request.activation_date is not None and request.activation_date < now.astimezone(ISTANBUL).date():
         raise Refusal(refusals.ACTIVATION_DATE_PAST, f"İstenen tarih: {request.activation_date.isoformat()}.")
-    taxpayer = find_taxpayer(session, request.identifier)
-    if taxpayer is None or taxpayer.application is None:
-        raise Refusal(refusals.NO_APPLICATION_FOR_LABEL)
+    taxpayer = _taxpayer_for_opening(session, request, now)
     _check_not_registered(taxpayer, request.labels, now)
     label_request = _new_request(session, taxpayer, "open", signer, signed_xml, now)
     label_request.activation_date = request.activation_date
@@ -163,6 +143,17 @@ def open_labels(
     return label_request
 
 
+def _taxpayer_for_opening(session: Session, request: UserAccountRequest, now: datetime) -> Taxpayer:
+    """The taxpayer, which must have an e-Fatura application unless every service asked for needs none."""
+    taxpayer = find_taxpayer(session, request.identifier)
+    needs_application = any(label.document_type not in WITHOUT_APPLICATION for label in request.labels)
+    if needs_application and (taxpayer is None or taxpayer.application is None):
+        raise Refusal(refusals.NO_APPLICATION_FOR_LABEL)
+    if taxpayer is None:  # GİB knows every taxpayer; the simulator learns it from the signed request
+        taxpayer = register_taxpayer(session, request.identifier, request.title or request.identifier, "OZEL", now)
+    return taxpayer
+
+
 def close_labels(session: Session, signed_xml: bytes, checker: SignatureChecker, now: datetime) -> LabelRequest:
     """Close active labels opened through this integrator; they leave the registered-user list now."""
     request = _read_request(signed_xml, "close")
@@ -184,8 +175,9 @@ def _closable_alias(taxpayer: Taxpayer, label: LabelSpec, now: datetime) -> Alia
     for alias in live_aliases(taxpayer, now):
         if (alias.document_type, alias.role, alias.name) != (label.document_type, label.role, label.alias):
             continue
+        name = f"'{label.alias}' etiketi" if label.alias else f"'{label.document_type}' hizmeti"
         if alias.created_at > now:
-            raise Refusal(refusals.ALIAS_NOT_OPEN, f"'{label.alias}' etiketi henüz onay bekliyor.")
+            raise Refusal(refusals.ALIAS_NOT_OPEN, f"{name} henüz onay bekliyor.")
         if alias.account_type != "OZELENTEGRASYON" or alias.integrator:
             raise Refusal(
                 refusals.ALIAS_NOT_OPEN,
@@ -193,6 +185,8 @@ def _closable_alias(taxpayer: Taxpayer, label: LabelSpec, now: datetime) -> Alia
                 "oradan kapatılmalıdır.",
             )
         return alias
+    if not label.alias:
+        raise Refusal(refusals.ALIAS_NOT_OPEN, f"'{label.document_type}' hizmeti açık değil.")
     raise Refusal(refusals.ALIAS_NOT_OPEN, f"'{label.alias}' ({label.role}, {label.document_type}) etiketi açık değil.")
 
 

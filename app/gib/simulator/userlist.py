@@ -46,11 +46,15 @@ def gib_time(moment: datetime) -> str:
 
 
 def visible_aliases(taxpayer: Taxpayer, now: datetime, role: str | None = None) -> list[Alias]:
-    """Aliases that have been activated by now (closed ones included), optionally of one role."""
+    """Aliases that have been activated by now (closed ones included), optionally of one role.
+
+    Only e-Fatura and e-İrsaliye labels are listed; services without a role (Saklama, e-Arşiv, …) are not.
+    """
     return [
         alias
         for alias in taxpayer.aliases
-        if alias.created_at <= now
+        if alias.document_type in DOCUMENT_TYPES
+        and alias.created_at <= now
         and (alias.deleted_at is None or alias.deleted_at > alias.created_at)
         and (role is None or alias.role == role)
     ]
