@@ -22,6 +22,7 @@ from app.models import (
     Job,
     JobStatus,
 )
+from app.models.service import LabelStatus, ServiceLabel
 
 FAILED_JOBS_SHOWN_FOR = timedelta(days=7)
 
@@ -36,6 +37,7 @@ class ClientRow:
     bookkeeper_missing: bool = True  # no SM/SMMM contract and no in-house officer
     jobs_active: int = 0
     jobs_failed: int = 0  # in the last seven days
+    labels_pending: int = 0  # Hizmet Aktivasyonu: labels sent to GİB and waiting for its approval
 
     @property
     def taxpayer_id(self) -> int:
@@ -90,6 +92,11 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
         .group_by(Job.taxpayer_id, Job.status)
     ):
         jobs[(taxpayer_id, status)] += count
+    labels_pending: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
+        select(ServiceLabel.taxpayer_id, func.count())
+        .where(ServiceLabel.taxpayer_id.in_(ids), ServiceLabel.status == LabelStatus.ONAY_BEKLIYOR)
+        .group_by(ServiceLabel.taxpayer_id)
+    ).all())
     rows = []
     for choice in choices:
         tid = choice.taxpayer.id
@@ -103,5 +110,6 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
             bookkeeper_missing=missing_bookkeeper(contract_kinds[tid]),
             jobs_active=jobs[(tid, JobStatus.BEKLIYOR)] + jobs[(tid, JobStatus.CALISIYOR)],
             jobs_failed=jobs[(tid, JobStatus.HATA)],
+            labels_pending=labels_pending.get(tid, 0),
         ))
     return rows

@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from app.db import utcnow
 from app.models import Job, JobStatus
+from app.models.service import LabelStatus, ServiceLabel
 from tests.authorisations.conftest import acting_url, draft_from, markup, text
 
 
@@ -40,6 +41,10 @@ def test_the_office_home_shows_what_waits_for_each_client(app, client, login_as,
     db_session.add(Job(taxpayer_id=ege.taxpayer.id, kind="gib_baglanti_kontrolu", title="GİB Bağlantı Kontrolü",
                        status=JobStatus.HATA, error="GİB'e ulaşılamadı.", finished_at=utcnow() - timedelta(days=1)))
     db_session.commit()
+    db_session.add(ServiceLabel(taxpayer_id=ege.taxpayer.id, product="efatura", kind="PK",
+                                alias="urn:mail:defaultpk@ege.com.tr", status=LabelStatus.ONAY_BEKLIYOR,
+                                requested_at=utcnow()))
+    db_session.commit()
     grant(anadolu, ayse_person, "mali_musavir")
     grant(ege, ayse_person, "muhasebe_personeli", valid_until=(utcnow() + timedelta(days=30)).date())
     grant(marmara, ayse_person, "goruntuleme", accepted=False)
@@ -54,7 +59,8 @@ def test_the_office_home_shows_what_waits_for_each_client(app, client, login_as,
     ege_row = row_of(page, "Ege Gıda")
     assert "Muhasebe Personeli" in ege_row and "tarihine kadar" in ege_row
     assert "Firma ayarları eksik" in ege_row and "Sözleşme bilgisi eksik" not in ege_row
-    assert "1 iş tamamlanamadı" in ege_row
+    assert "1 iş tamamlanamadı" in ege_row and "1 etiket GİB onayı bekliyor" in ege_row
+    assert "etiket GİB onayı bekliyor" not in anadolu_row
     own_row = row_of(page, "Ayşe Yılmaz")
     assert "Kendi kartı" in own_row
     assert "Marmara" not in " ".join(re.findall(r"<table class=\"list\" id=\"ofis-tablosu\">.*?</table>", page, re.S))
