@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
 
-from app.areas import AREAS
+from app.areas import AREAS, menu_area_of
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class MenuItem:
 
 
 def menu_items() -> list[MenuItem]:
-    current = (request.endpoint or "").split(".")[0]
+    current = menu_area_of((request.endpoint or "").split(".")[0])
     return [
         MenuItem(area.menu_label, url_for(area.menu_endpoint) if area.name in current_app.blueprints else None,
                  area.name == current)

@@ -60,6 +60,8 @@ def test_the_page_shows_every_product_with_etiket_ekle(client, login_as, party):
     assert "e-Fatura (GB / PK) ve Saklama etiketleri birlikte açılamamaktadır." in page
     assert "Kayıtlı Kullanıcı Listesi" in page and "GİB Bağlantısı" in page
     assert "Hizmet Aktivasyonu" in client.get("/yonetim/").get_data(as_text=True)  # linked from Yönetim
+    # The pages sit under Yönetim > Genel: the main menu lights Yönetim.
+    assert re.search(r'<a href="[^"]*/yonetim/" aria-current="page">Yönetim</a>', page)
 
 
 def test_etiket_ekle_ekle_tamam_and_its_refusals(client, login_as, party):
