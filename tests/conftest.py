@@ -39,6 +39,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         databases.drop_postgres_database(url)
 
 
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each backend, for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield databases.sqlite_url(tmp_path)
+        return
+    databases.skip_or_fail_without_postgres()
+    url = databases.create_postgres_database()
+    yield url
+    databases.drop_postgres_database(url)
+
+
 def make_test_app(database_url: str, instance_path: Path, pki: DemoPKI | None = None, **overrides: object) -> Flask:
     # View tests post forms without tokens; test_csrf.py and the browser tests turn CSRF back on.
     settings: dict[str, object] = {

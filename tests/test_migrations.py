@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from app.db import Base, make_engine
 from app.migrate import downgrade, upgrade
-from tests import databases
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield databases.sqlite_url(tmp_path)
-        return
-    databases.skip_or_fail_without_postgres()
-    url = databases.create_postgres_database()
-    yield url
-    databases.drop_postgres_database(url)
 
 
 def table_names(url: str) -> set[str]:

@@ -3,32 +3,17 @@ also when cancellation requests reference the invoice (SQLite checks foreign key
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import pytest
 from sqlalchemy import text
 
 from app.db import make_engine
 from app.migrate import downgrade, upgrade
-from tests import databases
 
 BEFORE = "c4d2a9e7f310"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield databases.sqlite_url(tmp_path)
-        return
-    databases.skip_or_fail_without_postgres()
-    url = databases.create_postgres_database()
-    yield url
-    databases.drop_postgres_database(url)
-
-
-def test_existing_invoices_count_as_system_made(database_url):
-    upgrade(database_url, BEFORE)
-    engine = make_engine(database_url)
+def test_existing_invoices_count_as_system_made(empty_database_url):
+    upgrade(empty_database_url, BEFORE)
+    engine = make_engine(empty_database_url)
     try:
         with engine.begin() as connection:
             connection.execute(text(
@@ -46,7 +31,7 @@ def test_existing_invoices_count_as_system_made(database_url):
                 "request_certificate_serial) VALUES (1, 'sub-1', 1, 1, 'SATICI', '6132704183', 100.00, 'pending', "
                 "CURRENT_TIMESTAMP, :xml, '01')"), {"xml": b"<x/>"})
         engine.dispose()
-        upgrade(database_url)
+        upgrade(empty_database_url)
         with engine.connect() as connection:
             row = connection.execute(text(
                 "SELECT origin, origin_certificate_serial, uploaded_by_taxpayer_id, sender_name_from_file, "
@@ -55,7 +40,7 @@ def test_existing_invoices_count_as_system_made(database_url):
         assert (row[0], row[1], row[2], bool(row[3]), bool(row[4])) == ("system", None, None, False, False)
         assert requests == 1
         engine.dispose()
-        downgrade(database_url, BEFORE)
+        downgrade(empty_database_url, BEFORE)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT number FROM invoice")).scalar() == "ANA2026000000001"
     finally:
