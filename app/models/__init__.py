@@ -14,6 +14,7 @@ from app.models.edefter import (
 )
 from app.models.invoice import Invoice, InvoiceOrigin
 from app.models.job import Job, JobStatus
+from app.models.journal import JournalBatch, JournalEntry, JournalLine, JournalPeriod, JournalPeriodState, JournalSource
 from app.models.person import Person, RecentTaxpayer
 from app.models.service import (
     EFaturaApplication,
@@ -44,6 +45,12 @@ __all__ = [
     "InvoiceOrigin",
     "Job",
     "JobStatus",
+    "JournalBatch",
+    "JournalEntry",
+    "JournalLine",
+    "JournalPeriod",
+    "JournalPeriodState",
+    "JournalSource",
     "LabelStatus",
     "PartyRole",
     "PeriodKind",
