@@ -15,3 +15,11 @@ class Refused(Exception):
     def __init__(self, message: str | None = None) -> None:
         self.message = message or self.default_message
         super().__init__(self.message)
+
+
+def quoted(value: object, limit: int = 60) -> str:
+    """What the person typed, quoted for a refusal: bounded, so a pasted page never comes back whole."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"

@@ -15,7 +15,7 @@ from app.formats.gib.user_account import ALIAS_PATTERN, RESERVED_ALIASES, alias_
 from app.identifiers import InvalidIdentifier, kind_of_identifier
 from app.integrator.catalogue import BY_CODE, KINDS, LabelKind, Product
 from app.models.service import LabelStatus, ServiceLabel
-from app.refusals import Refused
+from app.refusals import Refused, quoted
 
 _DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -49,7 +49,7 @@ def kind_of(label: ServiceLabel) -> LabelKind:
 
 
 def _reserved_message(name: str) -> str:
-    return (f"'{name}' GİB tarafından ayrılmış bir addır (usergb, GIB, archive, earchive, edespatch, esevoucher, "
+    return (f"{quoted(name)} GİB tarafından ayrılmış bir addır (usergb, GIB, archive, earchive, edespatch, esevoucher, "
             "epreceipt, echeck, …); etiket adında kullanılamaz. Başka bir Etiket Ön Eki seçiniz.")
 
 
@@ -63,7 +63,7 @@ def build_aliases(product: Product, prefix: str, domain: str) -> list[tuple[Labe
     if "@" in prefix or ":" in prefix:
         raise ServiceRefused("Etiket Ön Eki '@' ve ':' karakterlerini içeremez; bunlar etiketin yapısında kullanılır.")
     if not _DOMAIN.match(domain):
-        raise ServiceRefused(f"'{domain}' geçerli bir alan adı değil. Şirket Alan Adı firma.com.tr biçiminde "
+        raise ServiceRefused(f"{quoted(domain)} geçerli bir alan adı değil. Şirket Alan Adı firma.com.tr biçiminde "
                              "olmalıdır; Türkçe karakter ve boşluk kullanılamaz.")
     if prefix.casefold() in RESERVED_ALIASES:
         raise ServiceRefused(_reserved_message(prefix))
@@ -71,7 +71,7 @@ def build_aliases(product: Product, prefix: str, domain: str) -> list[tuple[Labe
     for kind in product.kinds:
         alias = f"urn:mail:{prefix}{kind.suffix}@{domain}"
         if not ALIAS_PATTERN.match(alias):
-            raise ServiceRefused(f"'{alias}' etiketi oluşturulamadı. {ALIAS_RULE}")
+            raise ServiceRefused(f"{quoted(alias, 120)} etiketi oluşturulamadı. {ALIAS_RULE}")
         if alias_local_part(alias).casefold() in RESERVED_ALIASES:
             raise ServiceRefused(_reserved_message(alias_local_part(alias)))
         if len(alias) > 250:
@@ -193,7 +193,7 @@ def application_fields(title: str, tax_office: str, address: str, email: str, ph
     if missing:
         raise ServiceRefused(f"GİB e-Fatura Başvuru Bilgileri: işaretli alanlar zorunludur ({', '.join(missing)}).")
     if not _EMAIL.match(fields.email):
-        raise ServiceRefused(f"GİB e-Fatura Başvuru Bilgileri: '{fields.email}' geçerli bir e-posta adresi değil.")
+        raise ServiceRefused(f"GİB e-Fatura Başvuru Bilgileri: {quoted(fields.email)} geçerli bir e-posta adresi değil.")
     if len(fields.tax_office) > 120 or len(fields.email) > 200 or len(fields.phone) > 40 or len(fields.title) > 250:
         raise ServiceRefused("GİB e-Fatura Başvuru Bilgileri: alanlardan biri çok uzun.")
     return fields

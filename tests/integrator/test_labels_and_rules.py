@@ -166,3 +166,12 @@ def test_closing_rules():
     waiting = _labels("efatura_pk", status=LabelStatus.ONAY_BEKLIYOR)
     with pytest.raises(ServiceRefused, match="onay bekliyor; yalnızca aktif etiketler kapatılabilir"):
         rules.check_closing(waiting, waiting, last_post_box_confirmed=True)
+
+
+def test_a_refusal_quotes_what_was_typed_only_briefly():
+    pasted = "x" * 5000 + ".com"
+    with pytest.raises(ServiceRefused) as refusal:
+        rules.build_aliases(catalogue.EFATURA, "default", pasted)
+    assert "geçerli bir alan adı değil" in refusal.value.message
+    assert "xxxx…'" in refusal.value.message
+    assert len(refusal.value.message) < 250

@@ -25,6 +25,7 @@ from app.formats.gib.common import (
     optional_text,
     required_text,
 )
+from app.refusals import quoted
 
 HR_NS = "http://www.hr-xml.org/3"
 OA_NS = "http://www.openapplications.org/oagis/9"
@@ -201,14 +202,14 @@ def _read_label(account: etree._Element) -> tuple[LabelSpec, int]:
     document_type = document_type_of_option_code(int(code_text)) if code_text.isdigit() else None
     if document_type is None:
         raise DocumentError(
-            f"Hizmet kodu (UserOptionCode) '{code_text}' tanınmıyor: e-Fatura için 1–4, e-İrsaliye için 51–54, "
+            f"Hizmet kodu (UserOptionCode) {quoted(code_text)} tanınmıyor: e-Fatura için 1–4, e-İrsaliye için 51–54, "
             "Saklama, e-Arşiv, e-SMM, e-MM ve e-Adisyon için GİB'in hizmet kodları olmalıdır."
         )
     if not has_roles(document_type):
         return LabelSpec(document_type=document_type, role="", alias=""), int(code_text)
     role = required_text(account, "hr:UserRole/hr:RoleCode", _NSMAP, "RoleCode")
     if role not in ROLES:
-        raise DocumentError(f"Geçersiz rol '{role}': GB (Gönderici Birim) ya da PK (Posta Kutusu) olmalıdır.")
+        raise DocumentError(f"Geçersiz rol {quoted(role)}: GB (Gönderici Birim) ya da PK (Posta Kutusu) olmalıdır.")
     alias = required_text(account, "hr:AuthorizedWorkScope/hr:WorkScopeCode", _NSMAP, "WorkScopeCode")
     return LabelSpec(document_type=document_type, role=role, alias=alias), int(code_text)
 
@@ -223,7 +224,7 @@ def _activation_date(accounts: list[etree._Element]) -> date | None:
     try:
         return date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise DocumentError(f"Aktivasyon tarihi '{text}' geçerli bir tarih değil.") from exc
+        raise DocumentError(f"Aktivasyon tarihi {quoted(text)} geçerli bir tarih değil.") from exc
 
 
 def _parse_datetime(text: str, label: str) -> datetime:

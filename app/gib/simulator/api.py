@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 from app.gib.simulator import edefter, labels, refusals, registry, serialize, userlist
 from app.gib.simulator.idempotency import state_changing
 from app.gib.simulator.refusals import Refusal
+from app.refusals import quoted
 from app.gib.simulator.web import db_session, json_response, state
 
 bp = Blueprint("gib_simulator_api", __name__, url_prefix="/api/v1")
@@ -162,7 +163,7 @@ def _parse_time(value: object) -> datetime | None:
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError as exc:
-        raise Refusal(refusals.BAD_REQUEST, f"'{value}' geçerli bir tarih-saat değil.") from exc
+        raise Refusal(refusals.BAD_REQUEST, f"{quoted(value)} geçerli bir tarih-saat değil.") from exc
     if moment.tzinfo is None:
-        raise Refusal(refusals.BAD_REQUEST, f"'{value}' saat dilimi içermelidir (örneğin +03:00).")
+        raise Refusal(refusals.BAD_REQUEST, f"{quoted(value)} saat dilimi içermelidir (örneğin +03:00).")
     return moment

@@ -31,6 +31,7 @@ from app.gib.simulator import refusals
 from app.gib.simulator.clock import ISTANBUL
 from app.gib.simulator.models import Alias, LabelRequest, Taxpayer
 from app.gib.simulator.refusals import Refusal
+from app.refusals import quoted
 from app.gib.simulator.registry import check_identifier, find_taxpayer, register_taxpayer
 from app.gib.simulator.signatures import SignatureChecker, Signer, read_document
 
@@ -46,11 +47,11 @@ WITHOUT_APPLICATION = frozenset({"esevoucher", "epreceipt", "esevoucher_archive"
 
 def check_alias_name(alias: str) -> None:
     if is_reserved_alias(alias):
-        raise Refusal(refusals.ALIAS_RESERVED, f"'{alias}'")
+        raise Refusal(refusals.ALIAS_RESERVED, quoted(alias, 120))
     if not ALIAS_PATTERN.match(alias):
         raise Refusal(
             refusals.ALIAS_MALFORMED,
-            f"'{alias}' bir URN olmalıdır, örneğin urn:mail:defaultpk@firma.com.tr.",
+            f"{quoted(alias, 120)} bir URN olmalıdır, örneğin urn:mail:defaultpk@firma.com.tr.",
         )
 
 
