@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -41,19 +43,49 @@ def demo_data() -> None:
 audit_cli = AppGroup("audit", help="İşlem kayıtları (denetim izi).")
 
 
+def _anchor_file(path: str | None) -> Path:
+    return Path(path) if path else Path(current_app.instance_path) / "audit-anchors.jsonl"
+
+
 @audit_cli.command("verify")
 @click.option("--zincir", "chain", default=None, help="Yalnızca bu zincir, örneğin mukellef:3 veya sistem.")
-def audit_verify(chain: str | None) -> None:
-    """Check every audit chain; name the first broken entry of each broken chain (exit 1 then)."""
-    from app.audit import verify_chains
+@click.option("--dayanak", "anchors", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="'flask audit anchor' ile alınmış dayanak dosyası: zincirler o konumlarda aynı olmalı.")
+def audit_verify(chain: str | None, anchors: str | None) -> None:
+    """Check every audit chain (and the anchored positions); name each break (exit 1 then)."""
+    from app.audit import AnchorFileError, check_anchors, verify_chains
     from app.db import get_session
 
     checked, breaks = verify_chains(get_session(), chain)
-    for found in breaks:
-        click.echo(f"BOZUK: {found.message}", err=True)
-    if breaks:
+    messages = [found.message for found in breaks]
+    anchored = 0
+    if anchors:
+        try:
+            anchored, anchor_breaks = check_anchors(get_session(), Path(anchors))
+        except AnchorFileError as exc:
+            raise click.ClickException(str(exc)) from exc
+        messages += [found.message for found in anchor_breaks]
+    for message in messages:
+        click.echo(f"BOZUK: {message}", err=True)
+    if messages:
         raise SystemExit(1)
-    click.echo(f"{checked} kayıt zinciri doğrulandı; değiştirilmiş ya da silinmiş kayıt yok.")
+    click.echo(f"{checked} kayıt zinciri doğrulandı; değiştirilmiş ya da silinmiş kayıt yok."
+               + (f" {anchored} dayanak konumu tutuyor." if anchors else ""))
+
+
+@audit_cli.command("anchor")
+@click.option("--dosya", "path", default=None, help="Dayanak dosyası (varsayılan: instance/audit-anchors.jsonl).")
+def audit_anchor(path: str | None) -> None:
+    """Append every chain's length and last hash to the anchor file, and print it (keep a copy elsewhere)."""
+    import json
+
+    from app.audit import append_anchor
+    from app.db import get_session
+
+    target = _anchor_file(path)
+    anchor = append_anchor(get_session(), target)
+    click.echo(json.dumps(anchor, ensure_ascii=False, sort_keys=True))
+    click.echo(f"Dayanak {target} dosyasının sonuna eklendi; dosyanın bir kopyasını veritabanı dışında saklayın.", err=True)
 
 
 def init_app(app: Flask) -> None:
