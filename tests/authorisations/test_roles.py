@@ -99,6 +99,9 @@ def test_goruntuleme_reads_every_page_and_posts_nothing(app, client, login_as, p
     for path in ("/FaturaIptal/talepler", "/faturalar/", "/edefter/", "/edefter/sozlesmeler", "/islemler/",
                  "/yonetim/", "/hesabim/islem-gecmisi"):
         assert client.get(acting_url(anadolu.taxpayer.id, path)).status_code == 200, path
+    # A pending label's row refreshes itself for a viewer too (no such label here: not found, not forbidden).
+    poll = client.get(acting_url(anadolu.taxpayer.id, "/yonetim/hizmet-aktivasyonu/etiket/999999/durum"))
+    assert poll.status_code == 404
     entries_before = db_session.scalar(select(func.count()).select_from(AuditEvent))
     posts = [rule for rule in app.url_map.iter_rules()
              if "POST" in rule.methods and rule.rule.startswith("/mukellef/")]

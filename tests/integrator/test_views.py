@@ -99,12 +99,12 @@ def test_seed_efatura_activation_through_the_screens(client, login_as, party, db
     assert signed.status_code == 303
     result = client.get(signed.headers["Location"]).get_data(as_text=True)
     assert "İŞLEMİNİZ TAMAMLANMIŞTIR." in result and "Onay Bekliyor" in result
-    waiting_row = re.search(r'<tr id="etiket-(\d+)"[^>]*hx-post="([^"]+)" hx-trigger="every 2s"', result)
+    waiting_row = re.search(r'<tr id="etiket-(\d+)"[^>]*hx-get="([^"]+)" hx-trigger="every 2s"', result)
     assert waiting_row, result
 
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        row = client.post(waiting_row.group(2), headers={"HX-Request": "true"}).get_data(as_text=True)
+        row = client.get(waiting_row.group(2), headers={"HX-Request": "true"}).get_data(as_text=True)
         if "Hizmet Aktifleştirilmiştir" in row:
             break
         time.sleep(0.5)
@@ -227,7 +227,7 @@ def test_another_taxpayers_request_and_documents_are_not_found(client, login_as,
     login_as(ege.taxpayer)
     assert client.get(f"{BASE}/talep/{request.id}").status_code == 404
     assert client.get(f"{BASE}/talep/{request.id}/talep.xml").status_code == 404
-    assert client.post(f"{BASE}/etiket/{ids[0]}/durum").status_code == 404
+    assert client.get(f"{BASE}/etiket/{ids[0]}/durum").status_code == 404
     refused = client.post(f"{BASE}/ac", data={"secim": [str(ids[0])]})
     assert refused.status_code == 303  # "Seçilen etiketlerden biri bulunamadı"
 

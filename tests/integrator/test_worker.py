@@ -42,10 +42,10 @@ def test_a_worker_asks_gib_and_the_polling_row_turns_active(portal, demo_pki, gi
     client = site.app.test_client()
     log_in(site.app, client, taxpayer)
     page = client.get(f"/yonetim/hizmet-aktivasyonu/talep/{request.id}").get_data(as_text=True)
-    row_url = re.search(r'hx-post="([^"]+)" hx-trigger="every 2s"', page).group(1)
+    row_url = re.search(r'hx-get="([^"]+)" hx-trigger="every 2s"', page).group(1)
 
     def approved() -> str | None:
-        row = client.post(row_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        row = client.get(row_url, headers={"HX-Request": "true"}).get_data(as_text=True)
         return row if "Hizmet Aktifleştirilmiştir" in row else None
 
     row = wait_for(approved, 40, "onay gelmedi", worker.log)

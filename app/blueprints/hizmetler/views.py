@@ -59,10 +59,12 @@ def index() -> Response:
     return render("hizmetler/index.html", "hizmetler/_products.html", products=queries.overview(_taxpayer().id))
 
 
-@bp.post("/hizmet-aktivasyonu/etiket/<int:label_id>/durum")
-@needs(Need.VIEW)
+@bp.get("/hizmet-aktivasyonu/etiket/<int:label_id>/durum")
 def label_status(label_id: int) -> str:
-    """A row waiting for GİB asks again: a check is queued when due; the row comes back as it is now."""
+    """A row waiting for GİB asks again: a check is queued when due; the row comes back as it is now.
+
+    A GET, so a Görüntüleme user's open page refreshes too: the check it may queue changes nothing the person
+    owns (it asks GİB what GİB already decided), and it is queued at most once per interval."""
     approvals.start_due_checks(_taxpayer().id)
     row = queries.label_row(_taxpayer().id, label_id)
     if row is None:
