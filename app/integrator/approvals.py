@@ -65,6 +65,15 @@ def start_due_checks(taxpayer_id: int) -> int:
     return len(pending)
 
 
+def start_all_due_checks() -> int:
+    """Every taxpayer's due checks (the worker's periodic task): approvals land even when no page is open."""
+    taxpayer_ids = get_session().scalars(
+        select(ServiceRequest.taxpayer_id).where(ServiceRequest.status == RequestStatus.ONAY_BEKLIYOR).distinct()
+    ).all()
+    release_reads()
+    return sum(start_due_checks(taxpayer_id) for taxpayer_id in taxpayer_ids)
+
+
 def check_approval(job: JobContext) -> dict[str, Any]:
     """The handler: ask GİB (or, for e-Defter, the clock) whether the request's labels are active."""
     if job.taxpayer_id is None:

@@ -97,6 +97,14 @@ def _register_tasks(huey: Huey, app: Flask) -> TaskWrapper:
         with app.app_context():
             recovery.recover_stale_jobs()
 
+    @huey.periodic_task(crontab(minute="*/5"), name="bekleyen_gib_onaylari")
+    def check_pending_approvals() -> None:
+        # Labels waiting for GİB become active even when nobody has Hizmet Aktivasyonu open.
+        from app.integrator.approvals import start_all_due_checks
+
+        with app.app_context():
+            start_all_due_checks()
+
     return run_job
 
 

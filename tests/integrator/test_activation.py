@@ -293,3 +293,22 @@ def test_esmm_needs_no_efatura_application(desk, gib):
     request = ayse.activate("esmm", "esmm")
     assert request.status is RequestStatus.TAMAMLANDI
     assert gib.client.efatura_application(ayse.taxpayer.identifier) is None
+
+
+def test_the_workers_periodic_check_activates_labels_nobody_is_watching(desk, start_gib, app):
+    from app.integrator.approvals import start_all_due_checks
+
+    start_gib(approval_delay_seconds=1.5)
+    anadolu, ege = desk("anadolu"), desk("ege")
+    requests = [anadolu.activate("efatura", "efatura_gb", "efatura_pk"), ege.activate("efatura", "efatura_gb", "efatura_pk")]
+    assert all(request.status is RequestStatus.ONAY_BEKLIYOR for request in requests)
+    deadline = datetime.now(UTC) + timedelta(seconds=15)
+    while datetime.now(UTC) < deadline and (anadolu.request(requests[0].id).status is RequestStatus.ONAY_BEKLIYOR
+                                            or ege.request(requests[1].id).status is RequestStatus.ONAY_BEKLIYOR):
+        import time
+
+        time.sleep(0.5)
+        with app.app_context():
+            start_all_due_checks()  # what the worker's "bekleyen_gib_onaylari" task runs every five minutes
+    assert anadolu.label("efatura_pk").status is LabelStatus.AKTIF
+    assert ege.label("efatura_pk").status is LabelStatus.AKTIF
