@@ -92,3 +92,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(audit_cli)
+    from app.edefter.deadlines.cli import takvim_cli
+
+    app.cli.add_command(takvim_cli)

@@ -33,6 +33,8 @@ ACTION_LABELS: dict[str, str] = {
     "hizmet_kapatma_talebi_imzalandi": "Etiket kapatma talebi imzalandı",
     "hizmet_etiketi_kapatildi": "Hizmet etiketi kapatıldı",
     "kullanici_listesi_indirildi": "GİB kayıtlı kullanıcı listesi indirildi",
+    "resmi_tatil_eklendi": "Resmî tatil takvime eklendi",
+    "berat_suresi_uzatildi": "Berat yükleme süresi uzatıldı (GİB duyurusu)",
 }
 
 RESULT_LABELS: dict[str, str] = {
@@ -60,6 +62,7 @@ OBJECT_LABELS: dict[str, str] = {
     "hizmet_talebi": "Hizmet talebi",
     "efatura_basvurusu": "e-Fatura başvurusu",
     "kullanici_listesi": "Kullanıcı listesi",
+    "takvim": "Takvim",
 }
 
 

@@ -2,6 +2,7 @@
 
 from app.models.audit import AuditEvent
 from app.models.authorisation import Authorisation, AuthorisationRole, AuthorisationState
+from app.models.calendar import DeadlineExtension, ExtensionScope, PublicHoliday
 from app.models.cancellation import CancellationRequest, CancellationStatus, PartyRole
 from app.models.edefter import (
     AccountingContract,
@@ -35,6 +36,9 @@ __all__ = [
     "AuthorisationRole",
     "AuthorisationState",
     "BeratPeriod",
+    "DeadlineExtension",
+    "ExtensionScope",
+    "PublicHoliday",
     "CancellationRequest",
     "CancellationStatus",
     "ContractKind",
