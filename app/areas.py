@@ -11,6 +11,7 @@ class Area:
     menu_endpoint: str | None  # None: registered, but not in the main menu
     menu_label: str | None = None
     menu_parent: str | None = None  # an area without its own menu entry lights up its parent's
+    crumb_group: str | None = None  # a middle breadcrumb step under the parent ("Yönetim > Genel > …")
 
 
 AREAS = (
@@ -18,12 +19,19 @@ AREAS = (
     Area("auth", None),
     Area("ofis", None),  # Firma Seç and Yetkilerim: the person's own pages, outside any taxpayer
     Area("yetki", None),  # Yetkilendirme: linked from the header and Hesabım for the taxpayer's own login
-    Area("iptal", "iptal.index", "İptal Portalı"),
+    Area("iptal", "iptal.index", "İptal/İtiraz Portalı"),
     Area("faturalar", "faturalar.index", "Faturalar"),
     Area("yonetim", "yonetim.index", "Yönetim"),
-    Area("hizmetler", None, menu_parent="yonetim"),  # Yönetim > Genel: Hizmet Aktivasyonu, Kayıtlı Kullanıcı Listesi (linked from Yönetim)
+    Area("hizmetler", None, menu_parent="yonetim", crumb_group="Genel"),  # Yönetim > Genel: Hizmet Aktivasyonu, Kayıtlı Kullanıcı Listesi (linked from Yönetim)
+    Area("kontor", None, menu_parent="yonetim", crumb_group="Genel"),  # Yönetim > Kontör (Yönetim's sub-menu)
+    Area("saklama", None, menu_parent="yonetim", crumb_group="Genel"),  # Yönetim > Belge Saklama
+    Area("dogrulama", "dogrulama.upload_form", "İmza Doğrulama"),
     Area("jobs", "jobs.index", "İşlemler"),
     Area("edefter", "edefter.index", "e-Defter"),
+    Area("yevmiye", None, menu_parent="edefter"),  # e-Defter > Yevmiye Kayıtları, API Anahtarları
+    Area("defter", None, menu_parent="edefter"),  # e-Defter > Defter Oluştur (linked from the e-Defter page)
+    Area("api", None),  # /api/v1: the web service for accounting programs (JSON, API keys)
+    Area("egitim", None),  # Eğitim: the trainer's room (demo/training mode), linked from the header for trainers
 )
 
 

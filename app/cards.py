@@ -7,7 +7,6 @@ stored, logged, flashed or written back into a page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from cryptography import x509
@@ -15,6 +14,7 @@ from flask import Flask, current_app
 from werkzeug.datastructures import MultiDict
 
 from app.config import card_drivers
+from app.db import utcnow
 from app.signing import locks
 from app.signing.drivers import available_drivers, module_path_for, use_softhsm_conf
 from app.signing.certinfo import CertificateInfo
@@ -96,7 +96,7 @@ def certificate_for_confirmation(choice: CardChoice, expected_owner_id: str) -> 
         raise NoSigningKeyError()
     if info.owner_id != expected_owner_id:
         raise CertificateOwnerMismatchError(info.owner_id, expected_owner_id)
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     if now > info.not_after:
         raise CertificateExpiredError(info.not_after)
     if now < info.not_before:

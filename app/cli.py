@@ -92,6 +92,15 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(audit_cli)
+    from app.journal.cli import edefter_cli
+
+    app.cli.add_command(edefter_cli)
     from app.edefter.deadlines.cli import takvim_cli
 
     app.cli.add_command(takvim_cli)
+    from app.kontor.cli import kontor_cli
+
+    app.cli.add_command(kontor_cli)
+    from app.training.cli import egitim_cli
+
+    app.cli.add_command(egitim_cli)

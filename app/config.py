@@ -33,8 +33,11 @@ def _as_float(value: str) -> float:
 SETTINGS: dict[str, tuple[Any, Any]] = {
     "SECRET_KEY": (None, str),
     # "production" (secret key required), "demo" (a key is generated and kept
-    # under instance/) or "test".
+    # under instance/), "training" (demo plus the trainer's Eğitim pages, note 0130) or "test".
     "MODE": ("production", str),
+    # Training room: VKN/TCKN of the people whose card opens the Eğitim pages (comma separated). Empty in demo
+    # or training mode: the demo accountant's e-imza (34721590854). Never used in production mode.
+    "TRAINERS": ("", str),
     "DATABASE_URL": (None, str),
     "INSTANCE_PATH": (None, str),
     "SESSION_LIFETIME_MINUTES": (30, _as_int),
@@ -60,13 +63,17 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # Largest yevmiye file read for "Yevmiye Numarası Doğrulama" (it is streamed, never held in memory). The
     # limit in force is the smaller of this and MAX_UPLOAD_MB (the request carrying the file); see finish().
     "EDEFTER_YEVMIYE_MAX_MB": (512, _as_int),
-    # Largest yevmiye whose signature can be verified today: verification holds the document in memory
-    # (~30 bytes of RAM per byte of file, decision 0030). A larger file is refused, never taken unverified.
-    "EDEFTER_SIGNATURE_MAX_MB": (8, _as_int),
+    # e-Defter creation (issue 13): a new defter part starts before a file would pass this size (GİB: 200 MB);
+    # tests set a few KB. A folder with GİB's compiled schematron (edefter_yevmiye.xsl, …): files are also
+    # checked against it before signing (needs the saxonche package).
+    "EDEFTER_PART_MAX_KB": (200 * 1024, _as_int),
+    "EDEFTER_SCHEMATRON_DIR": ("", str),
     # Demo/training only: an imported invoice without a signature becomes the uploader's own (seen by nobody
     # else, never cancellable) instead of being refused (decision note 0053). Refused in production.
     "ACCEPT_UNSIGNED_INVOICES": (False, _as_bool),
     "CANCELLATION_WINDOW_DAYS": (8, _as_int),
+    # Sanal Ba/Bs: a counterparty's monthly total is reported from this many TL on (Ba/Bs forms: 5.000 TL).
+    "BABS_THRESHOLD_TL": (5000, _as_int),
     # Background jobs (Huey): empty = SQLite file instance/jobs.sqlite3; "redis://host:6379/0" = Redis;
     # "sqlite:////path/jobs.sqlite3" = that file; "immediate" = run in the caller (tests).
     "JOBS_URL": ("", str),
@@ -78,6 +85,12 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "SECURE_COOKIES": (False, _as_bool),
     # Content-addressed file store (e-Defter parts, archives); empty means <instance>/storage.
     "STORAGE_PATH": (None, str),
+    # Kontör: warn when a balance falls under this many units/MB (0 = under 10 % of the usable packages).
+    "KONTOR_WARNING_LEVEL": (0, _as_int),
+    # /api/v1: requests per minute and key (counted in the database, shared by every worker); 0 = no limit.
+    "API_RATE_LIMIT_PER_MINUTE": (120, _as_int),
+    # Yevmiye Kayıtları upload: a file larger than this is imported by a background job with a progress bar.
+    "JOURNAL_INLINE_UPLOAD_KB": (1024, _as_int),
 }
 
 
@@ -97,8 +110,8 @@ def load_settings(
 def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     """Fill the values that depend on others and refuse unsafe combinations."""
     mode = settings["MODE"]
-    if mode not in {"production", "demo", "test"}:
-        raise ConfigError(f"PORTAL_MODE '{mode}' tanınmıyor: production, demo veya test olmalı.")
+    if mode not in {"production", "demo", "training", "test"}:
+        raise ConfigError(f"PORTAL_MODE '{mode}' tanınmıyor: production, demo, training veya test olmalı.")
     if not settings["SECRET_KEY"]:
         if mode == "production":
             raise ConfigError(
@@ -106,8 +119,8 @@ def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
                 "gizli bir anahtar verin, örneğin: "
                 "export PORTAL_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
             )
-        settings["SECRET_KEY"] = _instance_secret(instance_path) if mode == "demo" else "test-only"
-    if mode == "demo":
+        settings["SECRET_KEY"] = _instance_secret(instance_path) if mode in ("demo", "training") else "test-only"
+    if mode in ("demo", "training"):
         # The demo command provisions the training room's cards and CA here (python -m app.signing.demo_pki).
         demo_pki = instance_path / "demo-pki"
         settings["SOFTHSM2_CONF"] = settings["SOFTHSM2_CONF"] or str(demo_pki / "softhsm2.conf")
@@ -130,7 +143,6 @@ def finish(settings: dict[str, Any], instance_path: Path) -> dict[str, Any]:
                         "PORTAL_MAX_UPLOAD_MB" if request_binds else "PORTAL_EDEFTER_YEVMIYE_MAX_MB")
     settings.setdefault("EDEFTER_YEVMIYE_MAX_BYTES",
                         min(settings["MAX_UPLOAD_MB"], settings["EDEFTER_YEVMIYE_MAX_MB"]) * 1024 * 1024)
-    settings.setdefault("EDEFTER_SIGNATURE_MAX_BYTES", settings["EDEFTER_SIGNATURE_MAX_MB"] * 1024 * 1024)
     settings["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_LIFETIME_MINUTES"] * 60
     settings["SESSION_COOKIE_HTTPONLY"] = True
     settings["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from app import clock
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now in UTC as the portal sees it: the training clock's offset applied (``app.clock``, note 0130)."""
+    return clock.utcnow()
+
+
+def today() -> date:
+    """Today's date in Istanbul as the portal sees it (the training offset applied)."""
+    return clock.today()
 
 
 class Base(DeclarativeBase):

@@ -66,9 +66,22 @@ def load_demo_data() -> Iterator[str]:
         if added or messages:
             work.record("demo_verileri_yuklendi", taxpayer_id=None, mukellef=len(messages), fatura=added)
     yield from messages
+    yield from _demo_edefter(by_key["anadolu"])
     yield from _demo_authorisations(by_key)
     yield f"{added} demo fatura eklendi." if added else "Demo faturalar zaten yüklü."
+    from app.archive.demo import load_demo_storage
+
+    yield from load_demo_storage(by_key.values())
     yield from _register_at_gib(by_key.values())
+
+
+def _demo_edefter(taxpayer: Taxpayer) -> Iterator[str]:
+    """A month of journal entries for Anadolu Tekstil, ready for Defter Oluştur (issue 13)."""
+    from app.edefter.creation.demo import load_demo_journal
+
+    with unit_of_work() as work:
+        messages = list(load_demo_journal(work.session, taxpayer, local_today().year))
+    yield from messages
 
 
 def _demo_authorisations(by_key: dict[str, Taxpayer]) -> Iterator[str]:
@@ -149,3 +162,10 @@ def _demo_invoices(by_key: dict[str, Taxpayer]) -> Iterator[Invoice]:
                 currency="TRY",
                 delivered_on=issued,
             )
+    # İptal/İtiraz Portalı's scenario rules (guide §2) to try: a hal tipi (HKS) invoice of today, Anadolu → Ege.
+    seller, buyer = by_key["anadolu"], by_key["ege"]
+    number = f"HAL{today.year}000000001"
+    yield Invoice(ettn=str(uuid.uuid5(ETTN_NAMESPACE, f"{seller.identifier}/{number}")), number=number,
+                  profile_id="HKS", type_code="HKSSATIS", issue_date=today, sender_identifier=seller.identifier,
+                  sender_name=seller.unvan, receiver_identifier=buyer.identifier, receiver_name=buyer.unvan,
+                  payable_amount=Decimal("5430.20"), currency="TRY", delivered_on=today)

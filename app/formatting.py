@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
+from app import clock
+
 ISTANBUL = ZoneInfo("Europe/Istanbul")
 _CENT = Decimal("0.01")
 _GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")  # used with fullmatch (``$`` would allow a final newline)
@@ -78,6 +80,26 @@ def parse_amount(text: str) -> Decimal:
     return Decimal(cleaned).quantize(_CENT)
 
 
+_FORM_DATE = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_form_date(text: object, field: str = "Tarih") -> date:
+    """'29.01.2020' (typed) or '2020-01-29' (a date input's value) -> date; a Turkish ValueError otherwise."""
+    value = text.strip() if isinstance(text, str) else ""
+    if not value:
+        raise ValueError(f"{field} giriniz (GG.AA.YYYY).")
+    turkish, iso = _FORM_DATE.fullmatch(value), _ISO_DATE.fullmatch(value)
+    try:
+        if turkish:
+            return date(int(turkish.group(3)), int(turkish.group(2)), int(turkish.group(1)))
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError:
+        pass
+    raise ValueError(f"{field} {_shown(value)!r} geçerli bir tarih değil; GG.AA.YYYY biçiminde giriniz.")
+
+
 def parse_record_id(text: object) -> int | None:
     """A record id from a form or URL ('42'), or None for anything else: no sign, no non-ASCII digit, no overflow."""
     if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 10:
@@ -108,12 +130,68 @@ def format_timestamp(value: datetime | None) -> str:
 
 
 def format_certificate_time(value: datetime) -> str:
-    """19/12/2019 23:08, as the certificate confirmation screen shows validity."""
+    """23/11/2020 08:53: the certificate block is shown exactly as GİB's confirmation screen shows it."""
     return value.astimezone(ISTANBUL).strftime("%d/%m/%Y %H:%M")
 
 
+def format_form_date(value: date | datetime | None) -> str:
+    """29.01.2020: dates in forms, confirmations and messages (lists keep GİB's 2020-01-29)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ISTANBUL).date()
+    return value.strftime("%d.%m.%Y")
+
+
+def format_form_timestamp(value: datetime | None) -> str:
+    """29.01.2020 14:02 in Istanbul time, for forms and messages."""
+    if value is None:
+        return ""
+    return value.astimezone(ISTANBUL).strftime("%d.%m.%Y %H:%M")
+
+
+def format_money(value: Decimal | None, currency: str = "TRY") -> str:
+    """'7.840,80 TL': an amount in a form or message (TRY is written TL, as on GİB's screens)."""
+    if value is None:
+        return ""
+    return f"{format_amount(value)} {'TL' if currency in ('TRY', 'TL') else currency}"
+
+
+_PROVIDER_VERSION = re.compile(r"\s+-\s+S([0-9]+)$")
+
+
+def format_provider(issuer: str) -> str:
+    """'… Hizmet Sağlayıcısı - S2' -> '… Hizmet Sağlayıcısı - Sürüm 2', as GİB's certificate block writes it."""
+    return _PROVIDER_VERSION.sub(lambda m: f" - Sürüm {m.group(1)}", issuer or "")
+
+
+def format_serial(serial_hex: str) -> str:
+    """A certificate serial in decimal, as GİB shows it (stored and logged in hex)."""
+    try:
+        return str(int(serial_hex.replace(":", ""), 16))
+    except (AttributeError, ValueError):
+        return serial_hex or ""
+
+
+# GİB's codes for registry entries, as the screens name them (no raw code on a page, issue 15).
+GIB_CODE_NAMES = {
+    "OZEL": "Özel",
+    "KAMU": "Kamu",
+    "GIBPORTAL": "GİB Portal",
+    "ENTEGRASYON": "Entegrasyon",
+    "OZELENTEGRASYON": "Özel Entegrasyon",
+    "PK": "Posta Kutusu (PK)",
+    "GB": "Gönderici Birim (GB)",
+}
+
+
+def format_gib_code(code: str | None) -> str:
+    return GIB_CODE_NAMES.get(code or "", code or "")
+
+
 def local_today() -> date:
-    return datetime.now(ISTANBUL).date()
+    """Today in Istanbul as the portal sees it (the training clock applied, decision note 0130)."""
+    return clock.today()
 
 
 def register_filters(app) -> None:  # type: ignore[no-untyped-def]
@@ -123,4 +201,10 @@ def register_filters(app) -> None:  # type: ignore[no-untyped-def]
         tarih=format_date,
         zaman=format_timestamp,
         sertifika_zamani=format_certificate_time,
+        tarih_tr=format_form_date,
+        zaman_tr=format_form_timestamp,
+        para=format_money,
+        saglayici=format_provider,
+        seri_no=format_serial,
+        gib_adi=format_gib_code,
     )

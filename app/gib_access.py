@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from app.db import utcnow
 from app.gib.client import ClockReading, GibClient
 
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8089"
@@ -20,6 +21,7 @@ def gib_client() -> GibClient:
         connect_timeout=config["GIB_CONNECT_TIMEOUT"],
         read_timeout=config["GIB_READ_TIMEOUT"],
         total_timeout=config["GIB_TOTAL_TIMEOUT"],
+        clock=utcnow,  # the portal's clock: the training offset applies to the clock check too
     )
 
 

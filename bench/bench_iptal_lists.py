@@ -46,15 +46,14 @@ from app.cards import installed_drivers, tokens_for  # noqa: E402
 from app.formatting import local_today  # noqa: E402
 from app.identifiers import make_vkn  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
-from app.models import CancellationStatus, Invoice  # noqa: E402
+from app.iptal.words import words_for  # noqa: E402
+from app.models import CancellationStatus, Invoice, RequestKind  # noqa: E402
 from app.pagination import PAGE_SIZE, Page  # noqa: E402
 
 ADMIN_URL = os.environ.get("PORTAL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BIG_TABLES = ("invoice", "cancellation_request")
 BUSY_EVERY = 50  # the busiest taxpayer (id 1) sends every 50th invoice and receives another 50th
 DAYS_OF_INVOICES = 730
-LISTS = {"talep-ettikleriniz": "iptal/_requested_table.html", "gelen": "iptal/_incoming_table.html",
-         "iptal-ettikleriniz": "iptal/_cancelled_table.html"}  # fmt: skip
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -183,6 +182,11 @@ class BareRequest:
     status: CancellationStatus
     decided_at: datetime | None
     decision_xml: bytes | None
+    kind: RequestKind = RequestKind.IPTAL
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label_for(self.kind)
 
 
 def bare_page(status: CancellationStatus) -> Page[BareRequest]:
@@ -220,7 +224,9 @@ def bare_invoice_page(direction: Direction) -> Page[InvoiceRow]:
 
 
 BARE_STATUS = {"talep-ettikleriniz": CancellationStatus.APPROVED, "gelen": CancellationStatus.PENDING,
-               "iptal-ettikleriniz": CancellationStatus.APPROVED}  # fmt: skip
+               "onayladiklariniz": CancellationStatus.APPROVED,
+               "reddettikleriniz": CancellationStatus.REJECTED}  # fmt: skip
+IPTAL_WORDS = words_for(RequestKind.IPTAL)
 
 
 def card_context() -> dict[str, Any]:
@@ -235,10 +241,11 @@ def add_bare_routes(app: Flask) -> None:
     def full_page() -> str:
         pages = {name: bare_page(status) for name, status in BARE_STATUS.items()}
         return render_template("iptal/lists.html", pages=pages, period=DateRange.default(), period_error=None,
-                               **card_context())
+                               words=IPTAL_WORDS, **card_context())
 
     def fragment(name: str) -> str:
-        return render_template(LISTS[name], page=bare_page(BARE_STATUS[name]), period=DateRange.default())
+        return render_template("iptal/_list_table.html", list_name=name, page=bare_page(BARE_STATUS[name]),
+                               period=DateRange.default(), words=IPTAL_WORDS)
 
     def invoices() -> str:
         invoice_filter, _ = InvoiceFilter.from_args(request.args)
@@ -261,12 +268,25 @@ def make_app(url: str, instance: Path) -> Flask:
 
 
 def log_in(app: Flask, client: FlaskClient, taxpayer_id: int) -> None:
+    """Log in as the holder of the taxpayer's own card (a person, note 0071), the way flask-login would."""
     from flask_login.utils import _create_identifier
 
+    from app.db import get_session
+    from app.models import Person, Taxpayer
+
+    with app.app_context():
+        session_ = get_session()
+        taxpayer = session_.get(Taxpayer, taxpayer_id)
+        person = session_.query(Person).filter_by(identifier=taxpayer.identifier).one_or_none()
+        if person is None:
+            person = Person(identifier=taxpayer.identifier, name=taxpayer.unvan)
+            session_.add(person)
+            session_.commit()
+        person_id = person.get_id()
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
     with client.session_transaction() as session:
-        session.update({"_user_id": str(taxpayer_id), "_fresh": True, "_id": identifier})
+        session.update({"_user_id": person_id, "_fresh": True, "_id": identifier})
 
 
 # --- measuring -----------------------------------------------------------------------------------

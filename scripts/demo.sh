@@ -28,6 +28,7 @@ if [ -z "${PORTAL_GIB_URL:-}" ]; then
     --data "$PORTAL_INSTANCE_PATH/gib-simulator" \
     --trust-anchor "$PORTAL_INSTANCE_PATH/demo-pki/ca/root.pem" \
     --seal-token MM-3900383669 --softhsm-conf "$PORTAL_INSTANCE_PATH/demo-pki/softhsm2.conf" \
+    --training \
     > "$PORTAL_INSTANCE_PATH/gib-simulator.log" 2>&1 &
   GIB_PID=$!
   export PORTAL_GIB_URL="http://127.0.0.1:$GIB_PORT"

@@ -23,6 +23,8 @@ missing_system_packages() {
   command -v pkcs11-tool >/dev/null || missing+=(opensc)
   command -v npm >/dev/null || missing+=(nodejs npm)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # DejaVuSans: Turkish letters in PDFs (training handouts, verification reports)
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   if [ -n "${SETUP_TEST_SERVERS:-}" ]; then
     # Only scripts/test.sh (which sets SETUP_TEST_SERVERS=1): the demo runs on SQLite and an
     # embedded queue. scripts/services.sh starts throwaway servers from these binaries.

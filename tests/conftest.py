@@ -71,7 +71,11 @@ def make_test_app(database_url: str, instance_path: Path, pki: DemoPKI | None = 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, demo_pki: DemoPKI) -> Iterator[Flask]:
     """The portal (demo tokens as its cards) whose sessions join one outer transaction, rolled back after the test."""
-    app = make_test_app(database_url, tmp_path / "instance", demo_pki)
+    yield from rolled_back(make_test_app(database_url, tmp_path / "instance", demo_pki))
+
+
+def rolled_back(app: Flask) -> Iterator[Flask]:
+    """``app`` with every session joining one outer transaction, rolled back when the generator is closed."""
     db: Database = app.extensions["ebelge.db"]
     connection = db.engine.connect()
     outer = connection.begin()

@@ -165,7 +165,7 @@ def test_the_cancellation_form_explains_every_odd_amount(client, login_as, party
     seller, buyer = party("anadolu"), party("ege")
     invoice = invoice_factory(seller, buyer)
     login_as(seller.taxpayer)
-    response = client.post("/FaturaIptal/talep", data=seller.card(fatura_no=invoice.number, tutar=typed))
+    response = client.post("/FaturaIptal/talep", data=seller.card(islem_sahibi="SATICI", fatura_no=invoice.number, tutar=typed))
     assert response.status_code == 422
     assert expected in response.get_data(as_text=True)
 

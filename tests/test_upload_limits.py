@@ -15,7 +15,6 @@ def test_by_default_both_limits_are_512_mb(tmp_path):
     config = settings(tmp_path)
     assert config["MAX_CONTENT_LENGTH"] == config["EDEFTER_YEVMIYE_MAX_BYTES"] == 512 * MB
     assert config["EDEFTER_YEVMIYE_LIMIT_SETTING"] == "PORTAL_EDEFTER_YEVMIYE_MAX_MB"
-    assert config["EDEFTER_SIGNATURE_MAX_BYTES"] == 8 * MB
 
 
 def test_a_yevmiye_limit_above_the_request_limit_is_not_silently_unreachable(tmp_path):
@@ -24,8 +23,7 @@ def test_a_yevmiye_limit_above_the_request_limit_is_not_silently_unreachable(tmp
     assert config["EDEFTER_YEVMIYE_LIMIT_SETTING"] == "PORTAL_MAX_UPLOAD_MB"
 
 
-def test_a_smaller_yevmiye_limit_and_the_signature_limit_are_kept(tmp_path):
-    config = settings(tmp_path, EDEFTER_YEVMIYE_MAX_MB="100", EDEFTER_SIGNATURE_MAX_MB="32")
+def test_a_smaller_yevmiye_limit_is_kept(tmp_path):
+    config = settings(tmp_path, EDEFTER_YEVMIYE_MAX_MB="100")
     assert config["EDEFTER_YEVMIYE_MAX_BYTES"] == 100 * MB
     assert config["EDEFTER_YEVMIYE_LIMIT_SETTING"] == "PORTAL_EDEFTER_YEVMIYE_MAX_MB"
-    assert config["EDEFTER_SIGNATURE_MAX_BYTES"] == 32 * MB

@@ -7,7 +7,6 @@ login, as before) and, with an e-imza, for the taxpayers that authorised them (`
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 
@@ -37,7 +36,7 @@ def login_with_card(choice: CardChoice, pin: str, challenge: str | None) -> Pers
     """
     if not challenge:
         raise LoginRefused("Giriş sayfasının süresi doldu. Lütfen sayfayı yenileyip tekrar deneyiniz.")
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     with signing_act(choice.module_path, choice.token_label, pin, at=now) as act:
         signed = act.sign_enveloped(portal.login_document(challenge, now))
     result = verify_signed_xml(signed, trust_anchors())

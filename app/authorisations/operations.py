@@ -7,7 +7,7 @@ transaction (decision note 0002); the unit then re-checks and stores the signed 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Mapping
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.authorisations import queries
 from app.authorisations.access import Access
 from app.cards import CardChoice, trust_anchors
-from app.db import get_session
+from app.db import get_session, utcnow
 from app.formats.authorisation import authorisation_document
 from app.formatting import local_today
 from app.identifiers import InvalidIdentifier, kind_of_identifier
@@ -114,7 +114,7 @@ def grant(taxpayer: Taxpayer, plan: GrantPlan, submission_id: str, card: CardCho
     existing = _by_submission(taxpayer, submission_id)
     if existing is not None:
         return existing, False
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     document = authorisation_document(
         document_id=submission_id, grantor_identifier=taxpayer.identifier, grantor_name=taxpayer.unvan,
         person_identifier=plan.person_identifier, person_name=plan.person_name, role_code=plan.role.value,
@@ -194,7 +194,7 @@ def revoke(taxpayer: Taxpayer, authorisation_id: int) -> Authorisation:
             raise AuthorisationNotFound()
         if authorisation.revoked_at is not None:
             raise AuthorisationRefused(f"{authorisation.person_name} için verilen yetki zaten iptal edilmiş.")
-        _revoke(work, authorisation, datetime.now(timezone.utc))
+        _revoke(work, authorisation, utcnow())
     return authorisation
 
 
@@ -212,7 +212,7 @@ def accept(person: Person, authorisation_id: int) -> Authorisation:
             raise AuthorisationRefused(
                 f"{authorisation.taxpayer.unvan} tarafından verilen yetki kabul edilemez: {state.label.lower()}."
             )
-        authorisation.accepted_at = datetime.now(timezone.utc)
+        authorisation.accepted_at = utcnow()
         work.record("yetki_kabul_edildi", taxpayer_id=authorisation.taxpayer_id, object_type="yetkilendirme",
                     object_id=authorisation.id, kisi=person.identifier, rol=authorisation.role.label)
     return authorisation
@@ -226,7 +226,7 @@ def switch_to(person: Person, taxpayer_id: int) -> Access:
             raise NotActing()
         dialect = work.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         work.session.execute(
             insert(RecentTaxpayer).values(person_id=person.id, taxpayer_id=taxpayer_id, chosen_at=now)
             .on_conflict_do_update(index_elements=["person_id", "taxpayer_id"], set_={"chosen_at": now})

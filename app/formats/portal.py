@@ -6,7 +6,8 @@ carry those plus what makes each act unique and traceable. Decision note 0004 ex
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from lxml import etree
@@ -26,6 +27,15 @@ def login_document(challenge: str, moment: datetime) -> bytes:
     return _document("GirisTalebi", [("Challenge", challenge), ("Zaman", moment.isoformat())])
 
 
+@dataclass(frozen=True)
+class ObjectionDocument:
+    """The TTK 18/3 document an objection was made with (guide §5): its number, date and method."""
+
+    number: str
+    date: date
+    method: str
+
+
 def cancellation_request_document(
     *,
     submission_id: str,
@@ -38,23 +48,29 @@ def cancellation_request_document(
     requester_identifier: str,
     requester_role: str,
     moment: datetime,
+    objection: ObjectionDocument | None = None,
 ) -> bytes:
-    """An "iptal talebi": invoice number + payable amount, signed by one party of the invoice."""
-    return _document(
-        "FaturaIptalTalebi",
-        [
-            ("TalepNo", submission_id),
-            ("FaturaNo", invoice_number),
-            ("ETTN", ettn),
-            ("OdenecekTutar", f"{amount:.2f}"),
-            ("ParaBirimi", currency),
-            ("GonderenVknTckn", sender_identifier),
-            ("AlanVknTckn", receiver_identifier),
-            ("TalepEden", requester_identifier),
-            ("IslemSahibi", requester_role),
-            ("TalepZamani", moment.isoformat()),
-        ],
-    )
+    """An "iptal talebi" (``FaturaIptalTalebi``): invoice number + payable amount, signed by one party of the
+    invoice; with ``objection``, an "itiraz talebi" (``FaturaItirazTalebi``) that also names the TTK document."""
+    fields = [
+        ("TalepNo", submission_id),
+        ("FaturaNo", invoice_number),
+        ("ETTN", ettn),
+        ("OdenecekTutar", f"{amount:.2f}"),
+        ("ParaBirimi", currency),
+        ("GonderenVknTckn", sender_identifier),
+        ("AlanVknTckn", receiver_identifier),
+        ("TalepEden", requester_identifier),
+        ("IslemSahibi", requester_role),
+    ]
+    if objection is not None:
+        fields += [
+            ("ItirazBelgeNo", objection.number),
+            ("ItirazBelgeTarihi", objection.date.isoformat()),
+            ("ItirazYontemi", objection.method),
+        ]
+    fields.append(("TalepZamani", moment.isoformat()))
+    return _document("FaturaItirazTalebi" if objection is not None else "FaturaIptalTalebi", fields)
 
 
 def cancellation_decision_document(
@@ -66,10 +82,11 @@ def cancellation_decision_document(
     decision: str,
     decider_identifier: str,
     moment: datetime,
+    objection: bool = False,
 ) -> bytes:
-    """The other party's answer to a request: ONAY (the invoice is cancelled) or RED."""
+    """The other party's answer: ONAY (the invoice is cancelled, or the objection accepted) or RED."""
     return _document(
-        "FaturaIptalKarari",
+        "FaturaItirazKarari" if objection else "FaturaIptalKarari",
         [
             ("TalepNo", submission_id),
             ("FaturaNo", invoice_number),
@@ -80,7 +97,6 @@ def cancellation_decision_document(
             ("KararZamani", moment.isoformat()),
         ],
     )
-
 
 
 def service_request_document(

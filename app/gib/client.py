@@ -308,10 +308,13 @@ class GibClient:
         total_timeout: float = 20.0,
         get_retries: int = 2,
         session: requests.Session | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         if total_timeout <= 0:
             raise ValueError("total_timeout must be positive")
         self.base_url = base_url.rstrip("/")
+        # This host's clock as the portal sees it (the training offset applied, note 0130); the host's by default.
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.timeout = (connect_timeout, read_timeout)
         self.total_timeout = total_timeout
         self.session = session or requests.Session()
@@ -342,10 +345,22 @@ class GibClient:
 
     def clock_reading(self) -> ClockReading:
         """GİB's time next to this host's, taken around the call (half the round trip is allowed for)."""
-        sent = datetime.now(UTC)
+        sent = self.clock()
         gib_time = self.time().now
-        received = datetime.now(UTC)
+        received = self.clock()
         return ClockReading(gib_time=gib_time, local_time=sent + (received - sent) / 2)
+
+    # -- training room (a simulator started with --training; decision note 0131)
+
+    def move_training_clock(self, offset_seconds: float, *, idempotency_key: str) -> GibTime:
+        """Make GİB's (the training simulator's) clock follow the portal's training offset."""
+        payload = self._send("PUT", "/api/v1/training/clock", idempotency_key, json_body={"offset_seconds": offset_seconds})
+        return _read(lambda: GibTime(now=_time(payload["now"]), offset_seconds=float(payload["training_offset_seconds"])))
+
+    def reset_training_taxpayers(self, identifiers: Iterable[str], *, idempotency_key: str) -> int:
+        """Make the training simulator forget these taxpayers; returns how many it knew."""
+        payload = self._send("POST", "/api/v1/training/reset", idempotency_key, json_body={"identifiers": list(identifiers)})
+        return _read(lambda: int(payload["forgotten"]))
 
     # -- registry and e-Fatura application
 

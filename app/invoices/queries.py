@@ -19,7 +19,8 @@ from app.formats.ubl import codes
 from app.formatting import format_amount, local_today
 from app.invoices.report import IMPORT_AUDIT_ACTION, ImportSummary
 from app.iptal.rules import window_closes_on
-from app.models import AuditEvent, CancellationRequest, CancellationStatus, Invoice, InvoiceOrigin, Taxpayer
+from app.models import (AuditEvent, CancellationRequest, CancellationStatus, Invoice, InvoiceOrigin, RequestKind,
+                        Taxpayer)
 from app.models.invoice import PORTAL_CANCELLABLE_PROFILES, visible_to_taxpayer
 from app.pagination import Page, paginate
 
@@ -160,6 +161,7 @@ def _open_request_invoice_ids(invoice_ids: list[int]) -> set[int]:
             select(CancellationRequest.invoice_id).where(
                 CancellationRequest.invoice_id.in_(invoice_ids),
                 CancellationRequest.status == CancellationStatus.PENDING,
+                CancellationRequest.kind == RequestKind.IPTAL,  # an objection does not stand in a cancellation's way
             )
         )
     )

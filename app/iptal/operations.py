@@ -1,4 +1,4 @@
-"""İptal Portalı operations: create, delete and decide cancellation requests.
+"""İptal/İtiraz Portalı operations: create, delete and decide iptal and itiraz requests.
 
 The card signs first, outside any transaction; then one unit of work re-checks the rules under a lock
 on the invoice row (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite, decision note 0002), stores
@@ -8,7 +8,7 @@ the signed document and writes the audit entry. A failure anywhere rolls the uni
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -17,18 +17,40 @@ from sqlalchemy.exc import IntegrityError
 from app.cards import CardChoice, trust_anchors
 from app.db import get_session, utcnow
 from app.formats import portal
+from app.iptal.forms import TypedRequest
 from app.iptal.rules import (
+    OBJECTION_WITHOUT_APPROVAL,
     CancellationRefused,
     check_can_request,
     check_invoice_number,
+    check_objection_document,
+    check_objection_deadline,
     check_window,
     not_found_message,
+    wrong_role_message,
 )
-from app.models import CancellationRequest, CancellationStatus, Invoice, PartyRole, Taxpayer
+from app.models import (
+    CancellationRequest,
+    CancellationStatus,
+    Invoice,
+    ObjectionMethod,
+    PartyRole,
+    RequestKind,
+    Taxpayer,
+)
 from app.models.invoice import visible_to_taxpayer
 from app.signing.act import signing_act
 from app.signing.verify import verify_signed_xml
 from app.unit_of_work import Work, unit_of_work
+
+
+@dataclass(frozen=True)
+class Objection:
+    """Talep Bilgileri of an itiraz: the TTK 18/3 document it was made with."""
+
+    document_number: str
+    document_date: date
+    method: ObjectionMethod
 
 
 @dataclass(frozen=True)
@@ -38,29 +60,81 @@ class RequestDraft:
     invoice_id: int
     amount: Decimal
     role: PartyRole
+    kind: RequestKind = RequestKind.IPTAL
+    objection: Objection | None = None
+
+    def to_payload(self) -> dict:
+        """What the signed confirmation draft carries (no PIN, no secret)."""
+        payload = {"invoice_id": self.invoice_id, "amount": str(self.amount), "role": self.role.value,
+                   "tur": self.kind.value}
+        if self.objection is not None:
+            payload.update(document_number=self.objection.document_number,
+                           document_date=self.objection.document_date.isoformat(),
+                           method=self.objection.method.value)
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "RequestDraft":
+        objection = None
+        if payload.get("document_number"):
+            objection = Objection(payload["document_number"], date.fromisoformat(payload["document_date"]),
+                                  ObjectionMethod(payload["method"]))
+        return cls(int(payload["invoice_id"]), Decimal(payload["amount"]), PartyRole(payload["role"]),
+                   RequestKind(payload.get("tur", "iptal")), objection)
 
 
-def find_invoice_for_request(taxpayer: Taxpayer, number: str, amount: Decimal, role: PartyRole) -> Invoice:
-    """The invoice the form names, checked against every rule (SPEC B2)."""
+def prepare_request(taxpayer: Taxpayer, typed: TypedRequest) -> tuple[Invoice, RequestDraft]:
+    """"Talep Oluştur": the invoice and what the confirmation screen will show, or GİB's refusal."""
+    invoice = find_invoice_for_request(taxpayer, typed.number, typed.amount, typed.role, typed.kind)
+    objection = None
+    if typed.kind is RequestKind.ITIRAZ:
+        assert typed.document_date is not None and typed.method is not None
+        number = check_objection_document(invoice, typed.document_number, typed.document_date)
+        objection = Objection(number, typed.document_date, typed.method)
+    return invoice, RequestDraft(invoice.id, typed.amount, typed.role, typed.kind, objection)
+
+
+def _party_column(role: PartyRole):  # type: ignore[no-untyped-def]
+    return Invoice.sender_identifier if role is PartyRole.SATICI else Invoice.receiver_identifier
+
+
+def find_invoice_for_request(taxpayer: Taxpayer, number: str, amount: Decimal, role: PartyRole,
+                             kind: RequestKind = RequestKind.IPTAL) -> Invoice:
+    """The invoice the form names, checked against every rule (SPEC B2, guide §4–5)."""
     number = check_invoice_number(number)
-    party_column = Invoice.sender_identifier if role is PartyRole.SATICI else Invoice.receiver_identifier
-    invoice = get_session().scalar(select(Invoice).where(party_column == taxpayer.identifier, Invoice.number == number,
-                                                        visible_to_taxpayer(taxpayer.id)))
+    invoice = _invoice_as(taxpayer, number, role)
     if invoice is None:
+        other = PartyRole.ALICI if role is PartyRole.SATICI else PartyRole.SATICI
+        if _invoice_as(taxpayer, number, other) is not None:
+            raise CancellationRefused(wrong_role_message(number, role))
         raise CancellationRefused(not_found_message(taxpayer.identifier, number, amount))
-    check_can_request(invoice, amount, role)
-    _check_no_open_request(invoice)
+    check_can_request(invoice, amount, role, kind)
+    _check_no_open_request(invoice, kind)
     return invoice
 
 
-def _check_no_open_request(invoice: Invoice) -> None:
+def _invoice_as(taxpayer: Taxpayer, number: str, role: PartyRole) -> Invoice | None:
+    return get_session().scalar(select(Invoice).where(_party_column(role) == taxpayer.identifier,
+                                                      Invoice.number == number, visible_to_taxpayer(taxpayer.id)))
+
+
+def _duplicate_message(invoice: Invoice, kind: RequestKind) -> str:
+    if kind is RequestKind.ITIRAZ:
+        return f"{invoice.number} numaralı faturaya daha önce itiraz edilmiştir; aynı faturaya tekrar itiraz edilemez."
+    return f"{invoice.number} numaralı fatura için onay bekleyen bir iptal talebi zaten var."
+
+
+def _check_no_open_request(invoice: Invoice, kind: RequestKind = RequestKind.IPTAL) -> None:
+    # Mirrors the partial unique indexes: one open iptal; one itiraz ever, unless withdrawn.
+    blocking = (CancellationRequest.status != CancellationStatus.DELETED if kind is RequestKind.ITIRAZ
+                else CancellationRequest.status == CancellationStatus.PENDING)
     open_request = get_session().scalar(
         select(CancellationRequest.id).where(
-            CancellationRequest.invoice_id == invoice.id, CancellationRequest.status == CancellationStatus.PENDING
+            CancellationRequest.invoice_id == invoice.id, CancellationRequest.kind == kind, blocking
         )
     )
     if open_request is not None:
-        raise CancellationRefused(f"{invoice.number} numaralı fatura için onay bekleyen bir iptal talebi zaten var.")
+        raise CancellationRefused(_duplicate_message(invoice, kind))
 
 
 def _lock_invoice(invoice_id: int) -> Invoice | None:
@@ -75,9 +149,11 @@ def _verified(signed: bytes, owner_id: str) -> None:
 
 def _check_request(invoice: Invoice | None, taxpayer: Taxpayer, draft: RequestDraft) -> Invoice:
     if invoice is None or invoice.party_role_of(taxpayer.identifier) != draft.role.value:
-        raise CancellationRefused("Fatura bulunamadı. Lütfen sayfayı yenileyip tekrar deneyiniz.")
-    check_can_request(invoice, draft.amount, draft.role)
-    _check_no_open_request(invoice)
+        raise CancellationRefused("Fatura bulunamadı.")
+    check_can_request(invoice, draft.amount, draft.role, draft.kind)
+    if draft.objection is not None:
+        check_objection_document(invoice, draft.objection.document_number, draft.objection.document_date)
+    _check_no_open_request(invoice, draft.kind)
     return invoice
 
 
@@ -93,19 +169,8 @@ def create_request(
     if existing is not None:
         return existing, False
     invoice = _check_request(get_session().get(Invoice, draft.invoice_id), taxpayer, draft)
-    now = datetime.now(timezone.utc)
-    document = portal.cancellation_request_document(
-        submission_id=submission_id,
-        invoice_number=invoice.number,
-        ettn=invoice.ettn,
-        amount=draft.amount,
-        currency=invoice.currency,
-        sender_identifier=invoice.sender_identifier,
-        receiver_identifier=invoice.receiver_identifier,
-        requester_identifier=taxpayer.identifier,
-        requester_role=draft.role.value,
-        moment=now,
-    )
+    now = utcnow()
+    document = _request_document(invoice, taxpayer, draft, submission_id, now)
     with signing_act(card.module_path, card.token_label, pin, expected_owner_id=taxpayer.identifier, at=now) as act:
         signed = act.sign_enveloped(document)
         serial = act.certificate_info.serial_hex
@@ -121,29 +186,59 @@ def create_request(
     return request, True
 
 
+def _request_document(invoice: Invoice, taxpayer: Taxpayer, draft: RequestDraft, submission_id: str,
+                      now: datetime) -> bytes:
+    objection = None
+    if draft.kind is RequestKind.ITIRAZ:
+        assert draft.objection is not None
+        objection = portal.ObjectionDocument(draft.objection.document_number, draft.objection.document_date,
+                                             draft.objection.method.value)
+    return portal.cancellation_request_document(
+        submission_id=submission_id,
+        invoice_number=invoice.number,
+        ettn=invoice.ettn,
+        amount=draft.amount,
+        currency=invoice.currency,
+        sender_identifier=invoice.sender_identifier,
+        receiver_identifier=invoice.receiver_identifier,
+        requester_identifier=taxpayer.identifier,
+        requester_role=draft.role.value,
+        moment=now,
+        objection=objection,
+    )
+
+
 def _store_request(work: Work, invoice: Invoice, taxpayer: Taxpayer, draft: RequestDraft, submission_id: str,
                    now: datetime, signed: bytes, serial: str) -> CancellationRequest:
+    objection = draft.objection
+    # A KAMU invoice's objection needs no approval of the buyer (guide §2): it stands once notified.
+    without_approval = draft.kind is RequestKind.ITIRAZ and invoice.profile_id in OBJECTION_WITHOUT_APPROVAL
     request = CancellationRequest(
+        kind=draft.kind,
         submission_id=submission_id,
         invoice=invoice,
         requester_taxpayer_id=taxpayer.id,
         requester_role=draft.role,
         responder_identifier=invoice.counterparty_of(taxpayer.identifier),
         amount=draft.amount,
+        status=CancellationStatus.NOTIFIED if without_approval else CancellationStatus.PENDING,
         requested_at=now,
         request_xml=signed,
         request_certificate_serial=serial,
+        objection_document_number=objection.document_number if objection else None,
+        objection_document_date=objection.document_date if objection else None,
+        objection_method=objection.method if objection else None,
     )
     work.session.add(request)
     try:
         work.session.flush()
     except IntegrityError:
-        # The partial unique index: another open request for this invoice got in first.
-        raise CancellationRefused(f"{invoice.number} numaralı fatura için onay bekleyen bir iptal talebi zaten var.") from None
+        # The partial unique indexes: another request for this invoice got in first.
+        raise CancellationRefused(_duplicate_message(invoice, draft.kind)) from None
     work.record(
-        "iptal_talebi_olusturuldu",
+        f"{draft.kind.value}_talebi_olusturuldu",
         taxpayer_id=taxpayer.id,
-        object_type="iptal_talebi",
+        object_type=f"{draft.kind.value}_talebi",
         object_id=request.id,
         certificate_serial=serial,
         fatura_no=invoice.number,
@@ -184,25 +279,30 @@ def _delete_pending(work: Work, taxpayer: Taxpayer, request_ids: list[int], resu
     for request in requests:
         if request.status is not CancellationStatus.PENDING:
             result.skipped.append(
-                f"{request.invoice.number} numaralı faturanın talebi '{request.status.label}' durumunda olduğu için silinemez."
+                f"{request.invoice.number} numaralı faturanın talebi '{request.status_label}' durumunda olduğu için "
+                "silinemez."
             )
             continue
         request.status = CancellationStatus.DELETED
         request.deleted_at = utcnow()
-        work.record("iptal_talebi_silindi", taxpayer_id=taxpayer.id, object_type="iptal_talebi",
+        work.record(f"{request.kind.value}_talebi_silindi", taxpayer_id=taxpayer.id,
+                    object_type=f"{request.kind.value}_talebi",
                     object_id=request.id, fatura_no=request.invoice.number)
         result.done.append(request)
 
 
-DECISIONS = {"onay": (CancellationStatus.APPROVED, "ONAY", "iptal_talebi_onaylandi"),
-             "red": (CancellationStatus.REJECTED, "RED", "iptal_talebi_reddedildi")}
+# decision -> (new status, the signed document's word, the audit action's ending)
+DECISIONS = {"onay": (CancellationStatus.APPROVED, "ONAY", "onaylandi"),
+             "red": (CancellationStatus.REJECTED, "RED", "reddedildi")}
 
 
-def _requests_to_answer(taxpayer: Taxpayer, request_ids: list[int], status: CancellationStatus, *, lock: bool) -> tuple[list[CancellationRequest], list[str]]:
+def _requests_to_answer(taxpayer: Taxpayer, request_ids: list[int], status: CancellationStatus, *, lock: bool,
+                        kind: RequestKind = RequestKind.IPTAL) -> tuple[list[CancellationRequest], list[str]]:
     """The chosen requests addressed to this taxpayer that can still be answered, and why the others cannot."""
     query = (
         select(CancellationRequest)
-        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier)
+        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier,
+               CancellationRequest.kind == kind)
         .order_by(CancellationRequest.id)
         .execution_options(populate_existing=True)
     )
@@ -211,11 +311,14 @@ def _requests_to_answer(taxpayer: Taxpayer, request_ids: list[int], status: Canc
     answerable, skipped = [], []
     for request in get_session().scalars(query).unique():
         if request.status is not CancellationStatus.PENDING:
-            skipped.append(f"{request.invoice.number} numaralı faturanın talebi zaten '{request.status.label}' durumunda.")
+            skipped.append(f"{request.invoice.number} numaralı faturanın talebi zaten '{request.status_label}' durumunda.")
             continue
         if status is CancellationStatus.APPROVED:
             try:
-                check_window(request.invoice, "iptal onayı")
+                if kind is RequestKind.ITIRAZ:
+                    check_objection_deadline(request.invoice)
+                else:
+                    check_window(request.invoice, "iptal onayı")
             except CancellationRefused as refused:
                 skipped.append(refused.message)
                 continue
@@ -224,15 +327,18 @@ def _requests_to_answer(taxpayer: Taxpayer, request_ids: list[int], status: Canc
 
 
 def decide_requests(
-    taxpayer: Taxpayer, request_ids: list[int], decision: str, card: CardChoice, pin: str
+    taxpayer: Taxpayer, request_ids: list[int], decision: str, card: CardChoice, pin: str,
+    kind: RequestKind = RequestKind.IPTAL,
 ) -> BatchResult:
-    """"Fatura İptal Et" / "Talebi Reddet": one PIN entry, one signature per request, one transaction."""
-    status, word, action = DECISIONS[decision]
-    to_sign, skipped = _requests_to_answer(taxpayer, request_ids, status, lock=False)
+    """"Fatura İptal Et" / "Faturaya İtirazı Kabul Et" / "Talebi Reddet": one PIN entry, one signature per
+    request, one transaction."""
+    status, word, ending = DECISIONS[decision]
+    action = f"{kind.value}_talebi_{ending}"
+    to_sign, skipped = _requests_to_answer(taxpayer, request_ids, status, lock=False, kind=kind)
     result = BatchResult(skipped=skipped)
     if not to_sign:
         return result
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     with signing_act(card.module_path, card.token_label, pin, expected_owner_id=taxpayer.identifier, at=now) as act:
         signed = {r.id: act.sign_enveloped(_decision_document(r, word, taxpayer, now)) for r in to_sign}
         serial = act.certificate_info.serial_hex
@@ -241,7 +347,7 @@ def decide_requests(
 
     with unit_of_work() as work:
         # Checked again under the lock: a double-clicked "Onayla" finds them answered already.
-        answerable, answered_meanwhile = _requests_to_answer(taxpayer, list(signed), status, lock=True)
+        answerable, answered_meanwhile = _requests_to_answer(taxpayer, list(signed), status, lock=True, kind=kind)
         result.skipped.extend(answered_meanwhile)
         for request in answerable:
             _apply_decision(work, request, status, action, taxpayer, now, signed[request.id], serial)
@@ -256,9 +362,9 @@ def _apply_decision(work: Work, request: CancellationRequest, status: Cancellati
     request.decision_xml = signed
     request.decision_certificate_serial = serial
     request.decided_by_taxpayer_id = taxpayer.id
-    if status is CancellationStatus.APPROVED:
-        request.invoice.cancelled_at = now
-    work.record(action, taxpayer_id=taxpayer.id, object_type="iptal_talebi", object_id=request.id,
+    if status is CancellationStatus.APPROVED and request.kind is RequestKind.IPTAL:
+        request.invoice.cancelled_at = now  # an accepted itiraz leaves the invoice standing (it moves Ba/Bs)
+    work.record(action, taxpayer_id=taxpayer.id, object_type=f"{request.kind.value}_talebi", object_id=request.id,
                 certificate_serial=serial, fatura_no=request.invoice.number)
 
 
@@ -271,4 +377,5 @@ def _decision_document(request: CancellationRequest, word: str, taxpayer: Taxpay
         decision=word,
         decider_identifier=taxpayer.identifier,
         moment=now,
+        objection=request.kind is RequestKind.ITIRAZ,
     )

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Row, select
 
 from app.formatting import ISTANBUL, local_today
-from app.models import CancellationRequest, CancellationStatus, Invoice, Taxpayer
+from app.iptal.rules import objection_deadline
+from app.models import CancellationRequest, CancellationStatus, Invoice, ObjectionMethod, RequestKind, Taxpayer
 from app.pagination import Page, paginate
 
 DEFAULT_DAYS = 10  # "Listede son 10 güne ait iptal talepleri listelenmiştir."
@@ -33,7 +34,21 @@ class RequestRow:
     status: CancellationStatus
     requested_at: datetime
     decided_at: datetime | None
+    kind: RequestKind
+    objection_method: ObjectionMethod | None
+    objection_document_number: str | None
+    objection_document_date: date | None
     invoice: InvoiceCells
+
+    @property
+    def overdue(self) -> bool:
+        """An objection still unanswered after the 15th of the next month: it now counts as not accepted."""
+        return (self.kind is RequestKind.ITIRAZ and self.status is CancellationStatus.PENDING
+                and local_today() > objection_deadline(self.invoice))  # type: ignore[arg-type]
+
+    @property
+    def status_label(self) -> str:
+        return "Süresinde Onaylanmadı" if self.overdue else self.status.label_for(self.kind)
 
 
 LIST_COLUMNS = (
@@ -42,6 +57,10 @@ LIST_COLUMNS = (
     CancellationRequest.status,
     CancellationRequest.requested_at,
     CancellationRequest.decided_at,
+    CancellationRequest.kind,
+    CancellationRequest.objection_method,
+    CancellationRequest.objection_document_number,
+    CancellationRequest.objection_document_date,
     Invoice.ettn,
     Invoice.number,
     Invoice.issue_date,
@@ -51,7 +70,7 @@ LIST_COLUMNS = (
 
 
 def _request_row(row: Row) -> RequestRow:
-    return RequestRow(*row[:5], InvoiceCells(*row[5:10]))
+    return RequestRow(*row[:9], InvoiceCells(*row[9:14]))
 
 
 @dataclass(frozen=True)
@@ -72,10 +91,11 @@ class DateRange:
         )
 
 
-def _list_page(condition: ColumnElement[bool], period: DateRange, page: int) -> Page[RequestRow]:
+def _list_page(condition: ColumnElement[bool], period: DateRange, page: int, kind: RequestKind) -> Page[RequestRow]:
     """A page of one list: only the columns its table shows, newest first."""
     low, high = period.bounds()
-    in_list = (condition, CancellationRequest.requested_at >= low, CancellationRequest.requested_at < high)
+    in_list = (condition, CancellationRequest.kind == kind, CancellationRequest.requested_at >= low,
+               CancellationRequest.requested_at < high)
     query = (
         select(*LIST_COLUMNS)
         .join(Invoice, Invoice.id == CancellationRequest.invoice_id)
@@ -86,54 +106,64 @@ def _list_page(condition: ColumnElement[bool], period: DateRange, page: int) -> 
     return paginate(query, page, convert=_request_row, count_of=select(CancellationRequest.id).where(*in_list))
 
 
-def requested_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[RequestRow]:
-    """İptal Edilmesini Talep Ettiğiniz Faturalar (every status but withdrawn)."""
+def requested_by(taxpayer: Taxpayer, period: DateRange, page: int,
+                 kind: RequestKind = RequestKind.IPTAL) -> Page[RequestRow]:
+    """İptal Edilmesini Talep Ettiğiniz Faturalar / İtiraz Ettiğiniz Faturalar (every status but withdrawn)."""
     return _list_page(
         (CancellationRequest.requester_taxpayer_id == taxpayer.id)
         & (CancellationRequest.status != CancellationStatus.DELETED),
         period,
         page,
+        kind,
     )
 
 
-def incoming_for(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[RequestRow]:
-    """Gelen Fatura İptal Talepleri: pending requests this taxpayer must answer."""
+def incoming_for(taxpayer: Taxpayer, period: DateRange, page: int,
+                 kind: RequestKind = RequestKind.IPTAL) -> Page[RequestRow]:
+    """Gelen Fatura İptal / İtiraz Talepleri: pending requests this taxpayer must answer."""
     return _list_page(
         (CancellationRequest.responder_identifier == taxpayer.identifier)
         & (CancellationRequest.status == CancellationStatus.PENDING),
         period,
         page,
+        kind,
     )
 
 
-def cancelled_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[RequestRow]:
-    """İptal Ettiğiniz Faturalar: requests this taxpayer approved."""
+def cancelled_by(taxpayer: Taxpayer, period: DateRange, page: int,
+                 kind: RequestKind = RequestKind.IPTAL) -> Page[RequestRow]:
+    """İptal Ettiğiniz Faturalar / İtirazını Kabul Ettiğiniz Faturalar: requests this taxpayer approved."""
     return _list_page(
         (CancellationRequest.decided_by_taxpayer_id == taxpayer.id)
         & (CancellationRequest.status == CancellationStatus.APPROVED),
         period,
         page,
+        kind,
     )
 
 
-def rejected_by(taxpayer: Taxpayer, period: DateRange, page: int) -> Page[RequestRow]:
+def rejected_by(taxpayer: Taxpayer, period: DateRange, page: int,
+                kind: RequestKind = RequestKind.IPTAL) -> Page[RequestRow]:
     """Reddettiğiniz Talepler: requests this taxpayer rejected (kept in its lists, as the approved ones are)."""
     return _list_page(
         (CancellationRequest.decided_by_taxpayer_id == taxpayer.id)
         & (CancellationRequest.status == CancellationStatus.REJECTED),
         period,
         page,
+        kind,
     )
 
 
-def requests_to_answer(taxpayer: Taxpayer, request_ids: list[int]) -> tuple[list[CancellationRequest], list[str]]:
+def requests_to_answer(taxpayer: Taxpayer, request_ids: list[int],
+                       kind: RequestKind = RequestKind.IPTAL) -> tuple[list[CancellationRequest], list[str]]:
     """The chosen requests addressed to this taxpayer that still await its answer, and why each other one of
     them does not (answered already, in another tab or by a colleague): for the confirmation screen."""
     from app.db import get_session
 
     requests = get_session().scalars(
         select(CancellationRequest)
-        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier)
+        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.responder_identifier == taxpayer.identifier,
+               CancellationRequest.kind == kind)
         .order_by(CancellationRequest.id)
     ).unique()
     pending, answered = [], []
@@ -141,8 +171,8 @@ def requests_to_answer(taxpayer: Taxpayer, request_ids: list[int]) -> tuple[list
         if request.status is CancellationStatus.PENDING:
             pending.append(request)
         else:
-            answered.append(f"{request.invoice.number} numaralı faturanın iptal talebi zaten '{request.status.label}' "
-                            "durumunda; bu talep için yeniden onay ya da ret verilemez.")
+            answered.append(f"{request.invoice.number} numaralı faturanın {request.kind.value} talebi zaten "
+                            f"'{request.status_label}' durumunda; bu talep için yeniden onay ya da ret verilemez.")
     return pending, answered
 
 
@@ -165,3 +195,15 @@ def invoice_of(taxpayer: Taxpayer, invoice_id: int) -> Invoice | None:
 
     invoice = get_session().get(Invoice, invoice_id)
     return invoice if invoice is not None and invoice.visible_to(taxpayer.id, taxpayer.identifier) else None
+
+
+def own_pending(taxpayer: Taxpayer, request_ids: list[int], kind: RequestKind) -> list[CancellationRequest]:
+    """The chosen requests this taxpayer made that are still pending: what "Seçilen Talepleri Sil" asks about."""
+    from app.db import get_session
+
+    return list(get_session().scalars(
+        select(CancellationRequest).where(
+            CancellationRequest.id.in_(request_ids), CancellationRequest.requester_taxpayer_id == taxpayer.id,
+            CancellationRequest.kind == kind, CancellationRequest.status == CancellationStatus.PENDING,
+        ).order_by(CancellationRequest.id)
+    ).unique())

@@ -1,4 +1,9 @@
-"""The İptal Portalı's rules (SPEC B2, GİB guide §2), as plain checks with GİB's wording."""
+"""The İptal/İtiraz Portalı's rules (SPEC B2, GİB guide §2, §4, §5), as plain checks with GİB's wording.
+
+Which scenario allows what (guide §2): TEMELFATURA and HKS — iptal and itiraz by either party; TICARIFATURA —
+itiraz only (its iptal is a RED application response); KAMU — itiraz by the seller only, with no approval of the
+buyer. Dates are the portal's clock (``local_today``), which a training room may move.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,30 @@ from decimal import Decimal
 
 from flask import current_app
 
-from app.formatting import format_plain_amount, local_today
-from app.models import Invoice, PartyRole
+from app.formatting import format_amount, format_form_date, local_today
+from app.models import Invoice, PartyRole, RequestKind
 from app.models.invoice import PORTAL_CANCELLABLE_PROFILES
 from app.refusals import Refused
+
+# Scenarios whose objection is notified on the portal, and who may notify it (guide §2).
+OBJECTION_PROFILES = {
+    "TEMELFATURA": frozenset(PartyRole),
+    "TICARIFATURA": frozenset(PartyRole),
+    "HKS": frozenset(PartyRole),
+    "KAMU": frozenset({PartyRole.SATICI}),
+}
+# Objections that need no answer from the other party: the request takes effect when it is made.
+OBJECTION_WITHOUT_APPROVAL = frozenset({"KAMU"})
+SCENARIO_LABELS = {
+    "TEMELFATURA": "TEMEL FATURA",
+    "TICARIFATURA": "TİCARİ FATURA",
+    "HKS": "HAL TİPİ (HKS)",
+    "KAMU": "KAMU",
+}
+
+
+def scenario_label(profile_id: str) -> str:
+    return SCENARIO_LABELS.get(profile_id, profile_id)
 
 INVOICE_NUMBER = re.compile(r"^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$")
 
@@ -33,7 +58,16 @@ def check_invoice_number(number: str) -> str:
 def not_found_message(identifier: str, number: str, amount: Decimal) -> str:
     return (
         f"{identifier} Vergi / T.C. kimlik numaralı mükellefe ait {number} numaralı "
-        f"{format_plain_amount(amount)} tutarındaki fatura bulunamadı ! Lütfen sayfayı yenileyip tekrar deneyiniz."
+        f"{format_amount(amount)} tutarındaki fatura bulunamadı !"
+    )
+
+
+def wrong_role_message(number: str, chosen: PartyRole) -> str:
+    """The invoice exists, but the taxpayer is its other party: say which role to choose."""
+    other = PartyRole.ALICI if chosen is PartyRole.SATICI else PartyRole.SATICI
+    return (
+        f"{number} numaralı faturada {chosen.label.lower()} değil, {other.label.lower()} olarak yer alıyorsunuz. "
+        f"İşlem Sahibi olarak \"{other.label}\" seçiniz."
     )
 
 
@@ -50,17 +84,46 @@ def check_window(invoice: Invoice, act: str, today: date | None = None) -> None:
     today = today or local_today()
     if today > window_closes_on(invoice):
         raise CancellationRefused(
-            f"{invoice.number} numaralı fatura alıcıya {invoice.delivered_on:%d.%m.%Y} tarihinde ulaşmıştır. "
+            f"{invoice.number} numaralı fatura alıcıya {format_form_date(invoice.delivered_on)} tarihinde ulaşmıştır. "
             f"Faturanın alıcıya ulaştığı tarihten itibaren {window_days()} gün geçtiği için {act} yapılamaz."
         )
 
 
-def check_can_request(invoice: Invoice, amount: Decimal, role: PartyRole) -> None:
-    """Everything a new request needs, except the open-request check (done under the lock)."""
+def objection_deadline(invoice: Invoice) -> date:
+    """The 15th of the month after the invoice's month: an objection accepted later does not count (guide §5.2)."""
+    first_of_next = (invoice.issue_date.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_of_next.replace(day=15)
+
+
+def check_objection_deadline(invoice: Invoice, today: date | None = None) -> None:
+    today = today or local_today()
+    if today > objection_deadline(invoice):
+        raise CancellationRefused(
+            f"{invoice.number} numaralı faturaya yapılan itiraz, faturanın ait olduğu ayı izleyen ayın 15'i "
+            f"({format_form_date(objection_deadline(invoice))}) sonuna kadar kabul edilebilirdi; süresinde kabul "
+            "edilmediği için artık kabul edilemez."
+        )
+
+
+def check_amount(invoice: Invoice, amount: Decimal) -> None:
     if amount != invoice.payable_amount:
         raise CancellationRefused(
-            f"Girdiğiniz tutar ({format_plain_amount(amount)}) {invoice.number} numaralı faturanın ödenecek "
+            f"Girdiğiniz tutar ({format_amount(amount)}) {invoice.number} numaralı faturanın ödenecek "
             "tutarı ile aynı değil. Lütfen faturadaki Ödenecek Tutar'ı giriniz."
+        )
+
+
+def check_can_request(invoice: Invoice, amount: Decimal, role: PartyRole,
+                      kind: RequestKind = RequestKind.IPTAL) -> None:
+    """Everything a new request needs, except the open-request check (done under the lock)."""
+    check_amount(invoice, amount)
+    if kind is RequestKind.ITIRAZ:
+        check_can_object(invoice, role)
+        return
+    if invoice.profile_id == "KAMU":
+        raise CancellationRefused(
+            f"{invoice.number} numaralı fatura KAMU senaryosundadır. Kamu faturaları için İptal/İtiraz Portalı'ndan "
+            "iptal talebi oluşturulamaz; satıcı itiraz bildiriminde bulunabilir."
         )
     if invoice.profile_id == "TICARIFATURA":
         raise CancellationRefused(
@@ -81,3 +144,55 @@ def check_can_request(invoice: Invoice, amount: Decimal, role: PartyRole) -> Non
     if invoice.is_cancelled:
         raise CancellationRefused(f"{invoice.number} numaralı fatura zaten iptal edilmiştir.")
     check_window(invoice, "iptal talebi")
+
+
+def check_can_object(invoice: Invoice, role: PartyRole) -> None:
+    """An itiraz notice: the scenario and the role allow it, and the invoice still stands."""
+    _check_visible_to_both(invoice)
+    roles = OBJECTION_PROFILES.get(invoice.profile_id)
+    if roles is None:
+        raise CancellationRefused(
+            f"{scenario_label(invoice.profile_id)} senaryosundaki faturalar için İptal/İtiraz Portalı'ndan itiraz "
+            "talebi oluşturulamaz."
+        )
+    if role not in roles:
+        raise CancellationRefused(
+            f"{invoice.number} numaralı fatura KAMU senaryosundadır. Kamu faturalarına itiraz bildirimini yalnızca "
+            "satıcı yapabilir."
+        )
+    if invoice.is_cancelled:
+        raise CancellationRefused(f"{invoice.number} numaralı fatura iptal edilmiştir; itiraz talebi oluşturulamaz.")
+
+
+def _check_visible_to_both(invoice: Invoice) -> None:
+    if invoice.is_uploader_only:
+        raise CancellationRefused(
+            f"{invoice.number} numaralı fatura imzasız yüklendiği için yalnızca sizin listenizde görünür; karşı "
+            "taraf bu faturayı görmediğinden talep oluşturulamaz. Satıcının imzaladığı hâlini yükleyiniz."
+        )
+
+
+def check_objection_document(invoice: Invoice, number: str, on: date | None, today: date | None = None) -> str:
+    """İtiraz Belge Numarası and Tarihi: the TTK 18/3 document, made within 8 days of receipt (TTK 21/2)."""
+    number = " ".join((number or "").split())
+    if not number:
+        raise CancellationRefused("İtiraz Belge Numarası boş olamaz.")
+    if len(number) > 50:
+        raise CancellationRefused("İtiraz Belge Numarası en fazla 50 karakter olabilir.")
+    if on is None:
+        raise CancellationRefused("İtiraz Belge Tarihi giriniz (GG.AA.YYYY).")
+    today = today or local_today()
+    if on > today:
+        raise CancellationRefused("İtiraz Belge Tarihi bugünden sonra olamaz.")
+    if on < invoice.issue_date:
+        raise CancellationRefused(
+            f"İtiraz Belge Tarihi ({format_form_date(on)}) fatura tarihinden ({format_form_date(invoice.issue_date)}) "
+            "önce olamaz."
+        )
+    if on > window_closes_on(invoice):
+        raise CancellationRefused(
+            f"İtiraz Belge Tarihi ({format_form_date(on)}) faturanın alıcıya ulaştığı "
+            f"{format_form_date(invoice.delivered_on)} tarihinden itibaren {window_days()} gün içinde olmalıdır "
+            "(TTK 18/3, 21/2)."
+        )
+    return number

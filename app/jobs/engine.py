@@ -105,6 +105,15 @@ def _register_tasks(huey: Huey, app: Flask) -> TaskWrapper:
         with app.app_context():
             start_all_due_checks()
 
+    @huey.periodic_task(crontab(hour="0", minute="5"), name="gunluk_kontor")
+    def write_off_expired_kontor() -> None:
+        # The daily write-off as a job of its own (visible under İşlemler); one per day whatever the workers.
+        from app.jobs.submit import submit
+        from app.kontor.operations import WRITE_OFF, daily_key
+
+        with app.app_context():
+            submit(WRITE_OFF.name, None, "Süresi dolan kontör paketleri", idempotency_key=daily_key())
+
     return run_job
 
 

@@ -57,11 +57,19 @@ class JobContext:
 
 def installed_kinds(app: Flask) -> dict[str, JobKind]:
     """Every job kind of the portal; the test kinds only in a test app (TESTING)."""
+    from app.archive.operations import IMPORT as ARCHIVE_IMPORT
     from app.connection.operations import GIB_CHECK
+    from app.edefter.creation.operations import FINISH as EDEFTER_FINISH
+    from app.edefter.creation.operations import PREPARE as EDEFTER_PREPARE
     from app.integrator.approvals import APPROVAL_CHECK
     from app.integrator.userlist import USER_LIST
+    from app.journal.upload import IMPORT as JOURNAL_IMPORT
+    from app.kontor.operations import WRITE_OFF
+    from app.training.operations import TRAINING_CARDS
 
-    kinds = [GIB_CHECK, APPROVAL_CHECK, USER_LIST]
+    kinds = [GIB_CHECK, APPROVAL_CHECK, USER_LIST, WRITE_OFF, TRAINING_CARDS, ARCHIVE_IMPORT]
+    kinds.append(JOURNAL_IMPORT)
+    kinds.extend((EDEFTER_PREPARE, EDEFTER_FINISH))
     if app.config.get("TESTING"):
         from app.jobs import testing
 

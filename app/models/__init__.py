@@ -1,9 +1,11 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
+from app.models.archive import ArchivedDocument, ArchiveImport, ImportStatus, ImportVerdict, Verdict
 from app.models.audit import AuditEvent
 from app.models.authorisation import Authorisation, AuthorisationRole, AuthorisationState
 from app.models.calendar import DeadlineExtension, ExtensionScope, PublicHoliday
-from app.models.cancellation import CancellationRequest, CancellationStatus, PartyRole
+from app.models.cancellation import CancellationRequest, CancellationStatus, ObjectionMethod, PartyRole, RequestKind
+from app.models.defter_file import CreationState, DefterCreation, DefterFile, DefterFileKind
 from app.models.edefter import (
     AccountingContract,
     BeratPeriod,
@@ -15,7 +17,17 @@ from app.models.edefter import (
 )
 from app.models.invoice import Invoice, InvoiceOrigin
 from app.models.job import Job, JobStatus
-from app.models.journal import JournalBatch, JournalEntry, JournalLine, JournalPeriod, JournalPeriodState, JournalSource
+from app.models.journal import (
+    ApiKey,
+    ApiKeyScope,
+    JournalBatch,
+    JournalEntry,
+    JournalLine,
+    JournalPeriod,
+    JournalPeriodState,
+    JournalSource,
+)
+from app.models.kontor import KontorMovement, KontorPackage, KontorUnit, MovementKind
 from app.models.person import Person, RecentTaxpayer
 from app.models.service import (
     EFaturaApplication,
@@ -28,9 +40,14 @@ from app.models.service import (
     UserListDownload,
 )
 from app.models.taxpayer import Taxpayer, TaxpayerKind
+from app.models.training import Trainee, TrainingClass
 
 __all__ = [
     "AccountingContract",
+    "ArchivedDocument",
+    "ArchiveImport",
+    "ApiKey",
+    "ApiKeyScope",
     "AuditEvent",
     "Authorisation",
     "AuthorisationRole",
@@ -42,13 +59,22 @@ __all__ = [
     "CancellationRequest",
     "CancellationStatus",
     "ContractKind",
+    "CreationState",
+    "DefterCreation",
+    "DefterFile",
+    "DefterFileKind",
     "EdefterBranch",
     "EdefterSettings",
     "EFaturaApplication",
     "Invoice",
+    "ImportStatus",
+    "ImportVerdict",
     "InvoiceOrigin",
     "Job",
     "JobStatus",
+    "KontorMovement",
+    "KontorPackage",
+    "KontorUnit",
     "JournalBatch",
     "JournalEntry",
     "JournalLine",
@@ -56,17 +82,23 @@ __all__ = [
     "JournalPeriodState",
     "JournalSource",
     "LabelStatus",
+    "MovementKind",
+    "ObjectionMethod",
     "PartyRole",
     "PeriodKind",
     "Person",
     "RecentTaxpayer",
     "RegisteredUserAlias",
+    "RequestKind",
     "RequestAction",
     "RequestStatus",
     "ServiceLabel",
     "ServiceRequest",
     "Taxpayer",
     "TaxpayerKind",
+    "Trainee",
+    "TrainingClass",
     "UserListDownload",
+    "Verdict",
     "YevmiyeVerification",
 ]

@@ -54,6 +54,46 @@ class JournalSource(enum.Enum):
         return {"api": "Web servis (API)", "yukleme": "Dosya yükleme", "komut": "Komut satırı"}[self.value]
 
 
+class ApiKeyScope(enum.Enum):
+    """What an accounting program may do with a key (each scope includes the ones above it)."""
+
+    READ = "okuma"  # read periods and entries
+    WRITE = "yazma"  # and post / delete entries
+    LEDGER = "defter"  # and create, sign and download the period's e-Defter
+
+    @property
+    def label(self) -> str:
+        return {"okuma": "Okuma", "yazma": "Kayıt gönderme", "defter": "Kayıt gönderme ve defter oluşturma"}[self.value]
+
+    def allows(self, needed: ApiKeyScope) -> bool:
+        order = list(ApiKeyScope)
+        return order.index(self) >= order.index(needed)
+
+
+class ApiKey(Base):
+    """A taxpayer's key for /api/v1 (decision note 0101): only the SHA-256 of the secret is kept.
+
+    ``prefix`` is the public part of the key (shown on the page, used to find the row); ``rate_window_*`` is the
+    per-key request counter of the current minute, kept in the database so every gunicorn worker shares it.
+    """
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxpayer_id: Mapped[int] = mapped_column(ForeignKey("taxpayer.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[ApiKeyScope] = mapped_column(_enum(ApiKeyScope))
+    prefix: Mapped[str] = mapped_column(String(24), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_on: Mapped[date | None] = mapped_column(Date)  # the last day it works (Istanbul), None: no end
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    rate_window_start: Mapped[datetime | None] = mapped_column()
+    rate_window_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class JournalPeriod(Base):
     """One month of one ledger: the company's (``branch_code`` empty) or a branch's (its Şube No)."""
 
@@ -90,7 +130,9 @@ class JournalBatch(Base):
     source: Mapped[JournalSource] = mapped_column(_enum(JournalSource))
     actor: Mapped[str] = mapped_column(String(200))  # who sent it: "API anahtarı: Muhasebe", a person's name
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the API body the key was used with
     file_name: Mapped[str | None] = mapped_column(String(255))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
     entry_count: Mapped[int] = mapped_column(Integer, default=0)
     line_count: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ from app.models import (
     Invoice,
     Job,
     JobStatus,
+    RequestKind,
 )
 from app.models.service import LabelStatus, ServiceLabel
 
@@ -63,7 +64,8 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
                    func.min(case((Invoice.delivered_on >= window_opened, Invoice.delivered_on))))
             .join(Invoice, Invoice.id == CancellationRequest.invoice_id)
             .where(CancellationRequest.responder_identifier.in_([c.taxpayer.identifier for c in choices]),
-                   CancellationRequest.status == CancellationStatus.PENDING)
+                   CancellationRequest.status == CancellationStatus.PENDING,
+                   CancellationRequest.kind == RequestKind.IPTAL)  # itiraz has no 8-day window to count
             .group_by(CancellationRequest.responder_identifier)
         )
     }
@@ -72,7 +74,8 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
         for taxpayer_id, count in session.execute(
             select(CancellationRequest.requester_taxpayer_id, func.count())
             .where(CancellationRequest.requester_taxpayer_id.in_(ids),
-                   CancellationRequest.status == CancellationStatus.PENDING)
+                   CancellationRequest.status == CancellationStatus.PENDING,
+                   CancellationRequest.kind == RequestKind.IPTAL)  # itiraz has no 8-day window to count
             .group_by(CancellationRequest.requester_taxpayer_id)
         )
     }

@@ -57,6 +57,8 @@ class DemoTaxpayer:
     pin: str
     expired: bool = False
     key_type: str = "rsa"  # "rsa" (RSA-2048) | "ec" (P-384, Kamu SM's newer mali mühür)
+    # Valid since this many days ago: a training room moves its clock back as well as forward (note 0133).
+    valid_days_before: int = 1
 
     @property
     def token_label(self) -> str:
@@ -178,7 +180,7 @@ def _taxpayer_certificate(
     if taxpayer.expired:
         not_before, not_after = now - timedelta(days=3 * 365), now - timedelta(days=30)
     else:
-        not_before, not_after = now - timedelta(days=1), now + timedelta(days=3 * 365)
+        not_before, not_after = now - timedelta(days=taxpayer.valid_days_before), now + timedelta(days=3 * 365)
     attributes = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "TR"),
         x509.NameAttribute(NameOID.SERIAL_NUMBER, taxpayer.owner_id),

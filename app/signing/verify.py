@@ -82,10 +82,12 @@ class _WholeDocumentVerifier(XAdESVerifier):
     <?xml-stylesheet?>) made it reject signatures that xmlsec1 and Java verifiers accept.
     """
 
-    def __init__(self, tree: etree._ElementTree, signature: etree._Element) -> None:
+    def __init__(self, tree: etree._ElementTree, signature: etree._Element, document_digest: bytes | None = None) -> None:
         super().__init__()
         self._tree = tree
         self._signature = signature
+        # Computed by a streaming pass (app.signing.stream_verify) when the document is too big to hold.
+        self._document_digest = document_digest
 
     def _verify_reference(self, reference, index, root, uri_resolver, c14n_algorithm, signature, signature_key_used):  # type: ignore[no-untyped-def]
         transforms = [t.get("Algorithm") for t in reference.iterfind(f"{{{DS_NS}}}Transforms/{{{DS_NS}}}Transform")]
@@ -95,8 +97,13 @@ class _WholeDocumentVerifier(XAdESVerifier):
             )
         digest_alg = DigestAlgorithm(self._find(reference, "DigestMethod").get("Algorithm"))
         self.check_digest_alg_expected(digest_alg)
+        expected = b64decode(self._find(reference, "DigestValue").text or "")
+        if self._document_digest is not None:
+            if expected != self._document_digest:
+                raise InvalidDigest(f"Digest mismatch for reference {index} (whole document, streamed)")
+            return VerifyResult(b"", None, signature, signature_key=None)
         payload = c14n_without_signature(self._tree, self._signature)
-        if b64decode(self._find(reference, "DigestValue").text or "") != self._get_digest(payload, digest_alg):
+        if expected != self._get_digest(payload, digest_alg):
             raise InvalidDigest(f"Digest mismatch for reference {index} (whole document)")
         key = signature_key_used
         key_pem = key if isinstance(key, bytes) else key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
@@ -167,6 +174,19 @@ def _verify(
     signature = next(root.iter(f"{{{DS_NS}}}Signature"), None)
     if signature is None:
         return _fail("no_signature", "belgede imza bulunamadı.")
+    return verify_signature_element(root, signature, trust_anchors, expected_owner_id, now)
+
+
+def verify_signature_element(
+    root: etree._Element,
+    signature: etree._Element,
+    trust_anchors: list[x509.Certificate],
+    expected_owner_id: str | None,
+    now: datetime,
+    document_digest: bytes | None = None,
+) -> VerificationResult:
+    """The checks of verify_signed_xml on an already parsed signature. ``document_digest``: the digest of the
+    whole document (minus the signature) computed elsewhere, for documents not held in memory."""
     if signature.find(f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}Reference[@URI='']") is None:
         return _fail("not_enveloped", "imza belgenin tamamını kapsamıyor.")
     certificates = _embedded_certificates(signature)
@@ -178,7 +198,8 @@ def _verify(
     #    one where the certificate is valid, so that validity is judged below against the signed SigningTime.
     config = XAdESSignatureConfiguration(expect_references=True, verification_time=leaf.not_valid_before_utc)
     try:
-        results = _WholeDocumentVerifier(root.getroottree(), signature).verify(root, x509_cert=leaf, expect_config=config)
+        verifier = _WholeDocumentVerifier(root.getroottree(), signature, document_digest)
+        results = verifier.verify(root, x509_cert=leaf, expect_config=config)
     except (InvalidDigest, InvalidSignature):
         return _fail("tampered", "belge imzalandıktan sonra değiştirilmiş.")
     except (InvalidInput, SignXMLException) as exc:

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, Union
@@ -207,6 +207,10 @@ class FileStore(ABC):
         Returns the key and size. The same bytes stored twice are one file. Raises ``FileTooLarge``
         (reading stops at the limit) or ``StorageWriteError``; after any failure nothing is stored.
         """
+
+    def put_many(self, blobs: Iterable[bytes]) -> list[StoredFile]:
+        """Store several small files held in memory; a backend may flush them to disk together (local: 0093)."""
+        return [self.put(io.BytesIO(data)) for data in blobs]
 
     @abstractmethod
     def open(self, sha256: str) -> VerifiedReader:

@@ -12,11 +12,12 @@ identical bytes, and a reader that already opened the file keeps reading the one
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -77,6 +78,53 @@ class LocalFileStore(FileStore):
             raise
         log.info("Dosya deposuna kaydedildi: %s (%d bayt)", stored.sha256, stored.size)
         return stored
+
+    def put_many(self, blobs: Iterable[bytes]) -> list[StoredFile]:
+        """Store many small files held in memory with two flushes to disk in all, instead of fsyncs per file.
+
+        Every temporary file is written, then one ``os.sync()`` makes their bytes durable, then each is renamed onto
+        its name (folders made as needed) and a second ``os.sync()`` makes the names durable. On return every file
+        is as durable as after ``put``; a crash before it leaves at most temporaries and complete files (decision
+        note 0093). Files already stored are not written again.
+        """
+        temporary_folder = self.root / TEMPORARY_FOLDER
+        results: list[StoredFile] = []
+        pending: list[tuple[Path, Path]] = []
+        names: set[str] = set()  # the batch's new names (a set: a list scan made a batch quadratic)
+        try:
+            self._make_folders(temporary_folder)
+            for data in blobs:
+                stored = StoredFile(hashlib.sha256(data).hexdigest(), len(data))
+                results.append(stored)
+                if stored.sha256 in names:
+                    continue
+                target = self.path_for(stored.sha256)
+                if target.exists():
+                    continue
+                names.add(stored.sha256)
+                descriptor, temporary_name = tempfile.mkstemp(prefix="put-", dir=temporary_folder)
+                pending.append((Path(temporary_name), target))
+                with os.fdopen(descriptor, "wb", buffering=0) as temporary:
+                    self._writer(temporary)(memoryview(data))
+                os.chmod(temporary_name, READ_ONLY)
+            if pending:
+                os.sync()
+                folders: set[Path] = set()
+                for temporary, target in pending:
+                    if target.parent not in folders:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        folders.add(target.parent)
+                    os.replace(temporary, target)
+                os.sync()
+        except OSError as exc:
+            for temporary, _ in pending:
+                try:
+                    os.unlink(temporary)
+                except FileNotFoundError:
+                    pass
+            raise StorageWriteError(describe_os_error(exc)) from exc
+        log.info("Dosya deposuna %d dosya kaydedildi (%d yeni)", len(results), len(pending))
+        return results
 
     @staticmethod
     def _writer(temporary: BinaryIO) -> Callable[[memoryview], None]:

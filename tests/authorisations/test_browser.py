@@ -87,8 +87,8 @@ def test_company_authorises_accountant_who_approves_a_request_with_the_companys_
         expect(desk.locator("#islem-yapilan-mukellef")).to_contain_text("Anadolu Tekstil Sanayi ve Ticaret A.Ş.")
         expect(desk.locator("#giris-yapan")).to_contain_text("Yetki: Mali Müşavir")
 
-        desk.get_by_role("navigation", name="Ana menü").get_by_role("link", name="İptal Portalı").click()
-        desk.get_by_role("link", name=re.compile("taleplerinin durumlarını görmek")).click()
+        desk.get_by_role("navigation", name="Ana menü").get_by_role("link", name="İptal/İtiraz Portalı").click()
+        desk.get_by_role("link", name=re.compile("iptal taleplerinin durumlarını görmek")).click()
         assert "/mukellef/" in desk.url and "/FaturaIptal/" in desk.url
         incoming = desk.locator("#gelen")
         expect(incoming).to_contain_text(number)
@@ -99,7 +99,8 @@ def test_company_authorises_accountant_who_approves_a_request_with_the_companys_
         expect(desk.locator("#imza-sahibi").first).to_contain_text("yalnızca bu mükellefin mali mührü kabul edilir")
         desk.get_by_label("Şifre").fill(anadolu.pin)
         desk.get_by_role("button", name="Onayla").click()
-        expect(desk.get_by_text("İşlem Başarılı: 1 talep iptal edildi.")).to_be_visible()
+        expect(desk.get_by_role("heading", name="İşlem Başarılı")).to_be_visible()
+        expect(desk.get_by_text("1 talep iptal edildi.")).to_be_visible()
         assert violations == [], violations
     finally:
         company.close()

@@ -28,7 +28,7 @@ def test_the_office_home_shows_what_waits_for_each_client(app, client, login_as,
     # Marmara asks Anadolu to cancel an invoice delivered 3 days ago: 5 of the 8 days are left.
     invoice = invoice_factory(marmara, anadolu, delivered_days_ago=3)
     login_as(marmara.taxpayer)
-    confirm = client.post("/FaturaIptal/talep", data=marmara.card(fatura_no=invoice.number,
+    confirm = client.post("/FaturaIptal/talep", data=marmara.card(islem_sahibi="SATICI", fatura_no=invoice.number,
                                                                   tutar=f"{invoice.payable_amount:.2f}"))
     assert client.post("/FaturaIptal/talep/onayla",
                        data={"taslak": draft_from(confirm), "sifre": marmara.token.pin}).status_code == 303

@@ -16,7 +16,6 @@ from app.formats.xbrl.samples import sample_company, sample_document
 from app.formats.xbrl.writer import write_kebir
 from app.models import AuditEvent, EdefterBranch, YevmiyeVerification
 from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS
-from app.formats.safe_xml import format_size
 from tests.edefter.conftest import (
     audit_count,
     signed_yevmiye_bytes,
@@ -74,18 +73,14 @@ def test_an_unsigned_yevmiye_is_refused_and_sets_no_numbering(client, anadolu, u
     assert verification_count(db_session) == 0 and audit_count(db_session) == audits
 
 
-def test_a_yevmiye_too_large_to_verify_today_is_refused_naming_the_limit(app, client, anadolu, upload, db_session):
-    """Issue 16: signatures above 8 MB were not checked, so a changed amount set the numbering ("5000")."""
-    app.config["EDEFTER_SIGNATURE_MAX_BYTES"] = 20_000
+def test_a_signed_yevmiye_is_verified_streaming(app, client, anadolu, upload, db_session):
+    """Issue 16 refused signatures above 8 MB; issue 13's streaming verifier checks any size (decision 0112);
+    tests/edefter/test_large_upload.py uploads a large one."""
     data = signed_yevmiye_bytes(anadolu.taxpayer.identifier, count=12, first_counter=88)
-    assert len(data) > 20_000
     response = upload(data)
-    assert response.status_code == 422
-    page = text_of(response)
-    assert f"Dosya ({format_size(len(data))}) 19,5 KB sınırından büyük olduğu için imzası kontrol edilemedi" in page
-    assert "PORTAL_EDEFTER_SIGNATURE_MAX_MB" in page
-    assert "imza şimdilik en fazla 19,5 KB" in page  # the page says which limit applies
-    assert verification_count(db_session) == 0
+    assert response.status_code == 303, text_of(response)
+    [row] = stored(db_session)
+    assert row.signature_status == "valid" and row.last_entry_counter == 99
 
 
 def test_a_signed_zipped_yevmiye_is_verified_with_the_trust_anchors(client, anadolu, upload, signed_yevmiye,

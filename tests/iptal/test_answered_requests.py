@@ -24,7 +24,7 @@ def test_a_request_the_buyer_rejected_is_listed_for_the_buyer(client, login_as, 
     login_as(buyer.taxpayer)
     assert decide(client, buyer, [request.id], "red").status_code == 303
     lists = page_text(client.get("/FaturaIptal/talepler"))
-    rejected = lists[lists.index("Reddettiğiniz Talepler"):]
+    rejected = lists[lists.index("Reddettiğiniz İptal Talepleri"):]
     assert "(1 kayıt)" in rejected[:40] and invoice.number in rejected and "Talep Reddedildi" in rejected
     fragment = client.get("/FaturaIptal/talepler?liste=reddettikleriniz", headers={"HX-Request": "true"})
     assert fragment.get_data(as_text=True).lstrip().startswith('<div id="reddettikleriniz">')
@@ -32,7 +32,7 @@ def test_a_request_the_buyer_rejected_is_listed_for_the_buyer(client, login_as, 
     # the seller (requester) does not get the buyer's list filled, and sees the decision time
     login_as(seller.taxpayer)
     seller_lists = page_text(client.get("/FaturaIptal/talepler"))
-    assert "Reddettiğiniz Talepler (0 kayıt)" in seller_lists
+    assert "Reddettiğiniz İptal Talepleri (0 kayıt)" in seller_lists
 
 
 def test_an_approved_request_gets_no_second_confirmation_screen(client, login_as, party, invoice_factory,

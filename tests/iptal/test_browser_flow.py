@@ -40,8 +40,9 @@ def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser
         page = seller_context.new_page()
         violations = watch_csp(page)
         log_in(page, live_server.url, seller)
-        page.get_by_role("navigation", name="Ana menü").get_by_role("link", name="İptal Portalı").click()
+        page.get_by_role("navigation", name="Ana menü").get_by_role("link", name="İptal/İtiraz Portalı").click()
         page.get_by_role("link", name="Fatura iptal talebi oluşturmak için tıklayınız").click()
+        page.get_by_label("İşlem Sahibini Seçiniz").select_option(label="Satıcı")  # GİB's form has no default
         page.get_by_label("Fatura No").fill(invoice.number)
         page.get_by_label("Ödenecek Tutar").fill(format_amount(invoice.payable_amount))
         page.get_by_label("Sertifika").select_option(seller.label)
@@ -50,9 +51,10 @@ def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser
         expect(page.get_by_text("Sayısal İmza")).to_be_visible()
         page.get_by_label("Şifre").fill(seller.pin)
         page.get_by_role("button", name="Onayla").click()
+        expect(page.get_by_role("heading", name="İptal talebiniz başarıyla oluşturulmuştur")).to_be_visible()
         expect(page.locator("#sonuc")).to_contain_text(
             f"{seller.owner_id} vergi / tc kimlik numaralı mükellefe ait {invoice.number} numaralı "
-            f"{invoice.payable_amount:.2f} tutarındaki fatura için iptal talebi oluşturuldu."
+            f"{format_amount(invoice.payable_amount)} tutarındaki fatura için iptal talebi oluşturuldu."
         )
 
         other = buyer_context.new_page()
@@ -67,7 +69,8 @@ def test_seller_requests_and_buyer_approves_in_two_browsers(live_server, browser
         expect(other.get_by_text("İmza için kullanacağınız sertifika")).to_be_visible()
         other.get_by_label("Şifre").fill(buyer.pin)
         other.get_by_role("button", name="Onayla").click()
-        expect(other.get_by_text("İşlem Başarılı: 1 talep iptal edildi.")).to_be_visible()
+        expect(other.get_by_role("heading", name="İşlem Başarılı")).to_be_visible()
+        expect(other.get_by_text("1 talep iptal edildi.")).to_be_visible()
 
         page.goto(live_server.url + "/FaturaIptal/talepler")
         row = page.locator("#talep-ettikleriniz tr", has_text=invoice.number)

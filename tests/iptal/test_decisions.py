@@ -37,7 +37,8 @@ def test_buyer_approves_two_requests_with_one_pin(client, login_as, party, invoi
     assert all(i.number in incoming for i in invoices)
     response = decide(client, buyer, [r.id for r in requests], "onay")
     assert response.status_code == 303
-    assert "İşlem Başarılı: 2 talep iptal edildi." in client.get(response.headers["Location"]).get_data(as_text=True)
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "İşlem Başarılı" in result and "2 talep iptal edildi." in result  # GİB's result page
 
     db_session.expire_all()
     decided = db_session.scalars(select(CancellationRequest).order_by(CancellationRequest.id)).all()
@@ -116,7 +117,16 @@ def test_requester_deletes_only_pending_requests(client, login_as, party, invoic
     decide(client, buyer, [approved.id], "onay")
 
     login_as(seller.taxpayer)
-    response = client.post("/FaturaIptal/talepler/sil", data={"secim": [str(pending.id), str(approved.id)]})
+    # "Seçilen Talepleri Sil" asks first, offering only what can still be withdrawn; nothing is deleted yet
+    question = client.post("/FaturaIptal/talepler/sil", data={"secim": [str(pending.id), str(approved.id)]})
+    asked = question.get_data(as_text=True)
+    assert "silmek istediğinize emin misiniz" in asked and pending_invoice.number in asked
+    assert f'name="secim" value="{approved.id}"' not in asked
+    db_session.expire_all()
+    assert db_session.get(CancellationRequest, pending.id).status is CancellationStatus.PENDING
+    # "Evet, Sil" (here from a stale page still holding both ticks)
+    response = client.post("/FaturaIptal/talepler/sil",
+                           data={"secim": [str(pending.id), str(approved.id)], "onay": "evet"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 talep silindi" in page and "silinemez" in page
     db_session.expire_all()

@@ -30,9 +30,10 @@ def test_seller_creates_a_signed_request(client, login_as, party, invoice_factor
     done = client.get(final.headers["Location"]).get_data(as_text=True)
     expected = (
         f"{seller.taxpayer.identifier} vergi / tc kimlik numaralı mükellefe ait {invoice.number} numaralı "
-        "7840.80 tutarındaki fatura için iptal talebi oluşturuldu."
+        "7.840,80 tutarındaki fatura için iptal talebi oluşturuldu."
     )
     assert expected in " ".join(done.split())
+    assert "İptal talebiniz başarıyla oluşturulmuştur" in done  # GİB's result page
     stored = db_session.scalars(select(CancellationRequest)).one()
     assert stored.status is CancellationStatus.PENDING
     assert stored.responder_identifier == buyer.taxpayer.identifier
@@ -72,7 +73,7 @@ def test_buyer_may_start_a_request_too(client, login_as, party, invoice_factory,
 
 
 def refused(client, party_, invoice, **form) -> str:
-    data = {"fatura_no": invoice.number if invoice else "", "tutar": "1", **form}
+    data = {"fatura_no": invoice.number if invoice else "", "tutar": "1", "islem_sahibi": "SATICI", **form}
     response = client.post("/FaturaIptal/talep", data=party_.card(**data))
     page = " ".join(response.get_data(as_text=True).split())
     assert response.status_code == 422, re.findall(r'class="alert[^>]*>([^<]*)', page)
@@ -91,11 +92,13 @@ def test_wrong_amount_is_refused_with_a_clear_message(client, login_as, party, i
 def test_unknown_invoice_gets_gibs_not_found_sentence(client, login_as, party, db_session):
     seller = party("anadolu")
     login_as(seller.taxpayer)
-    response = client.post("/FaturaIptal/talep", data=seller.card(fatura_no="XYZ2025000000042", tutar="10,00"))
+    response = client.post("/FaturaIptal/talep", data=seller.card(fatura_no="XYZ2025000000042", tutar="10,00",
+                                                                  islem_sahibi="SATICI"))
     page = " ".join(response.get_data(as_text=True).split())
     assert response.status_code == 422
     assert (f"{seller.taxpayer.identifier} Vergi / T.C. kimlik numaralı mükellefe ait XYZ2025000000042 numaralı "
-            "10.00 tutarındaki fatura bulunamadı !") in page
+            "10,00 tutarındaki fatura bulunamadı !") in page
+    assert "Lütfen sayfayı yenileyip tekrar deneyiniz." in page and 'id="talep-formu"' not in page  # GİB's error page
 
 
 def test_another_taxpayers_invoice_is_not_found(client, login_as, party, invoice_factory):
@@ -152,7 +155,8 @@ def test_double_onayla_creates_one_request(client, login_as, party, invoice_fact
     seller, buyer = party("anadolu"), party("ege")
     invoice = invoice_factory(seller, buyer)
     login_as(seller.taxpayer)
-    confirm = client.post("/FaturaIptal/talep", data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}"))
+    confirm = client.post("/FaturaIptal/talep", data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}",
+                                                                                      islem_sahibi="SATICI"))
     form = {"taslak": draft_from(confirm.get_data(as_text=True)), "sifre": seller.token.pin}
     first = client.post("/FaturaIptal/talep/onayla", data=form)
     second = client.post("/FaturaIptal/talep/onayla", data=form)  # double click / back and resubmit
@@ -180,7 +184,8 @@ def test_another_taxpayers_card_is_refused(client, login_as, party, invoice_fact
     seller, buyer = party("anadolu"), party("ege")
     invoice = invoice_factory(seller, buyer)
     login_as(seller.taxpayer)
-    response = client.post("/FaturaIptal/talep", data=buyer.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}"))
+    response = client.post("/FaturaIptal/talep", data=buyer.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}",
+                                                                                      islem_sahibi="SATICI"))
     assert response.status_code == 422
     assert "Doğru kartı takınız" in response.get_data(as_text=True)
 
@@ -190,7 +195,8 @@ def test_htmx_confirmation_is_a_fragment(client, login_as, party, invoice_factor
     invoice = invoice_factory(seller, buyer)
     login_as(seller.taxpayer)
     response = client.post("/FaturaIptal/talep", headers={"HX-Request": "true"},
-                           data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}"))
+                           data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}",
+                                                                                      islem_sahibi="SATICI"))
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and 'id="onay-ekrani"' in body
     final = client.post("/FaturaIptal/talep/onayla", headers={"HX-Request": "true"},
@@ -202,14 +208,15 @@ def test_request_form_can_be_prefilled_from_the_invoice_list(client, login_as, p
     login_as(party("anadolu").taxpayer)
     page = client.get("/FaturaIptal/talep?fatura_no=ANA2026000000001&tutar=7.840,80&islem_sahibi=ALICI").get_data(as_text=True)
     assert 'value="ANA2026000000001"' in page and 'value="7.840,80"' in page
-    assert 'value="ALICI" checked' in page
+    assert 'value="ALICI" selected' in page
 
 
 def test_an_edited_confirmation_form_is_refused(client, login_as, party, invoice_factory, db_session):
     seller, buyer = party("anadolu"), party("ege")
     invoice = invoice_factory(seller, buyer)
     login_as(seller.taxpayer)
-    confirm = client.post("/FaturaIptal/talep", data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}"))
+    confirm = client.post("/FaturaIptal/talep", data=seller.card(fatura_no=invoice.number, tutar=f"{invoice.payable_amount}",
+                                                                                      islem_sahibi="SATICI"))
     tampered = draft_from(confirm.get_data(as_text=True))[:-3] + "abc"
     response = client.post("/FaturaIptal/talep/onayla", data={"taslak": tampered, "sifre": seller.token.pin})
     assert response.status_code == 303

@@ -64,7 +64,7 @@ def _listing_worker(pki: DemoPKI, seconds: float, queue: multiprocessing.Queue) 
                 continue
             lists += 1
             labels = {info.label for info in found}
-            if labels != expected:
+            if expected - labels:  # other tests may have added cards (trainees'): only a missing one is wrong
                 errors[f"eksik kart: {sorted(expected - labels)}"] += 1
             elif any(info.signing_certificate is None for info in found):
                 errors["sertifikasız kart"] += 1

@@ -1,22 +1,40 @@
-"""İptal Portalı pages. Views are thin: read the form, call an operation, render or redirect."""
+"""İptal/İtiraz Portalı pages. Views are thin: read the form, call an operation, render or redirect.
+
+Every page but the entry page and the signed downloads exists twice, for iptal (``/talep``, ``/talepler``…)
+and for itiraz (``/itiraz/talep``, ``/itiraz/talepler``…): one view, the kind in the rule's defaults.
+"""
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import login_required
 
 from app.acting import acting_taxpayer, needs
+from app.babs.summary import Month, monthly_summary
 from app.authorisations.access import Need
 from app.blueprints.iptal import bp
-from app.cards import CardChoice, card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
+from app.blueprints.iptal.pages import (
+    card_context,
+    confirm_request_page,
+    error_result,
+    kind_of,
+    period_from,
+    request_form_page,
+    result_url,
+    selected_ids,
+)
+from app.cards import card_choice_from, certificate_for_confirmation
 from app.drafts import DraftExpired, make_draft, read_draft
-from app.formatting import AmountError, format_plain_amount, parse_amount, parse_record_id
+from app.formatting import local_today, parse_record_id
 from app.htmx import is_partial, render, see_other
-from app.iptal import operations, queries
-from app.models import PartyRole
+from app.iptal import forms, operations, queries
+from app.iptal.words import words_for
+from app.models import RequestKind
 from app.refusals import Refused
+
+# The itiraz rule is written above the iptal one: decorators register bottom-up, so the iptal rule comes first and
+# url_for() without "tur" (links from other areas) builds the iptal address.
+IPTAL, ITIRAZ = {"tur": "iptal"}, {"tur": "itiraz"}
 
 
 @bp.before_request
@@ -25,223 +43,199 @@ def _require_login() -> None:
     """Every page of the portal needs a logged-in taxpayer."""
 
 
-def _card_context(driver: str | None = None, token: str | None = None) -> dict:
-    drivers = installed_drivers()
-    driver = driver or (drivers[0] if drivers else "")
-    tokens, token_error = tokens_for(driver) if driver else ([], None)
-    return {"drivers": drivers, "driver": driver, "tokens": tokens, "token_error": token_error, "chosen_token": token}
-
-
-def _confirmed_draft(kind: str) -> tuple[dict, CardChoice]:
-    """What the confirmation screen showed (sent back by "Onayla") and the card it names."""
-    draft = read_draft(kind, request.form.get("taslak", ""))
-    return draft, card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
-
-
 @bp.get("/")
 def index() -> str:
-    """The portal's home with its two entry buttons."""
-    return render_template("iptal/index.html")
+    """E-FATURA İPTAL/İTİRAZ PORTALI with GİB's four entry buttons."""
+    return render_template("iptal/index.html", kinds=[words_for(k) for k in RequestKind])
 
 
 # --- creating a request -------------------------------------------------------------------
 
 
-def _request_form(error: str | None = None, status: int = 200) -> Response:
-    # A POST re-shows what was typed; a GET may come prefilled from the invoice list.
-    form = request.form if request.method == "POST" else request.args
-    return render(
-        "iptal/request.html",
-        "iptal/_request_form.html",
-        status=status,
-        error=error,
-        values=form,
-        **_card_context(form.get("surucu"), form.get("kart")),
-    )
-
-
-@bp.get("/talep")
+@bp.get("/itiraz/talep", defaults=ITIRAZ)
+@bp.get("/talep", defaults=IPTAL)
 @needs(Need.SIGN)
-def request_form() -> Response:
-    """Fatura No, Ödenecek Tutar, İşlem Sahibi and the card."""
-    return _request_form()
+def request_form(tur: str) -> Response:
+    """İşlem Sahibi, Fatura No, Ödenecek Tutar (and the itiraz document), and the card; "Geri" refills it."""
+    return request_form_page(kind_of(tur), request.args)
 
 
-@bp.post("/talep")
+@bp.post("/itiraz/talep", defaults=ITIRAZ)
+@bp.post("/talep", defaults=IPTAL)
 @needs(Need.SIGN)
-def request_confirm() -> Response:
-    """Check the invoice and the card, then show the certificate confirmation screen (SPEC A2)."""
-    form = request.form
+def request_confirm(tur: str) -> Response:
+    """"Talep Oluştur": a badly typed field stays on the form; GİB's refusals get its error page."""
+    kind = kind_of(tur)
     try:
-        role = PartyRole(form.get("islem_sahibi", "SATICI"))
-        amount = parse_amount(form.get("tutar", ""))
-        invoice = operations.find_invoice_for_request(acting_taxpayer(), form.get("fatura_no", ""), amount, role)
-        card = card_choice_from(form)
-        certificate = certificate_for_confirmation(card, acting_taxpayer().identifier)
-    except ValueError as exc:  # AmountError, an unknown role
-        return _request_form(str(exc) if isinstance(exc, AmountError) else "İşlem sahibini seçiniz.", 422)
+        typed = forms.read_request(request.form, kind)
     except Refused as exc:
-        return _request_form(exc.message, 422)
-    draft = make_draft("iptal-talebi", invoice_id=invoice.id, amount=str(amount), role=role.value,
-                       driver=card.driver, token=card.token_label)
-    return render("iptal/confirm_request.html", "iptal/_confirm_request.html", invoice=invoice, amount=amount,
-                  role=role, certificate=certificate, draft=draft, error=None)
-
-
-@bp.post("/talep/onayla")
-@needs(Need.SIGN)
-def request_sign() -> Response:
-    """"Onayla": sign the request with the card and store it."""
+        return request_form_page(kind, request.form, exc.message, 422)
     try:
-        draft, card = _confirmed_draft("iptal-talebi")
+        invoice, plan = operations.prepare_request(acting_taxpayer(), typed)
+    except Refused as exc:
+        return error_result(kind, exc.message, forms.kept_values(request.form))
+    try:
+        card = card_choice_from(request.form)
+        certificate = certificate_for_confirmation(card, acting_taxpayer().identifier)
+    except Refused as exc:  # another card, an expired one: choose again on the same form
+        return request_form_page(kind, request.form, exc.message, 422)
+    draft = make_draft("iptal-talebi", **plan.to_payload(), driver=card.driver, token=card.token_label,
+                       kept=forms.kept_values(request.form))
+    return confirm_request_page(invoice, plan, draft, forms.kept_values(request.form), certificate)
+
+
+@bp.post("/itiraz/talep/onayla", defaults=ITIRAZ)
+@bp.post("/talep/onayla", defaults=IPTAL)
+@needs(Need.SIGN)
+def request_sign(tur: str) -> Response:
+    """"Onayla": the PIN opens the card here, where the signature is made (decision note 0120)."""
+    try:
+        draft = read_draft("iptal-talebi", request.form.get("taslak", ""))
     except DraftExpired as exc:
         flash(exc.message, "error")
-        return see_other(url_for("iptal.request_form"))
-    plan = operations.RequestDraft(draft["invoice_id"], parse_amount(draft["amount"]), PartyRole(draft["role"]))
+        return see_other(url_for("iptal.request_form", tur=tur))
+    plan = operations.RequestDraft.from_payload(draft)
+    card = card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
     try:
-        cancellation, _created = operations.create_request(
-            acting_taxpayer(), plan, draft["submission_id"], card, request.form.get("sifre", "")
-        )
+        created, _new = operations.create_request(acting_taxpayer(), plan, draft["submission_id"], card,
+                                                  request.form.get("sifre", ""))
     except Refused as exc:
         invoice = queries.invoice_of(acting_taxpayer(), plan.invoice_id)
         if invoice is None:
             abort(404)
-        return render("iptal/confirm_request.html", "iptal/_confirm_request.html", status=422, invoice=invoice,
-                      amount=plan.amount, role=plan.role, certificate=None, draft=request.form["taslak"],
-                      error=exc.message)
-    return see_other(url_for("iptal.request_done", talep=cancellation.id))
+        return confirm_request_page(invoice, plan, request.form["taslak"], draft.get("kept", {}), None,
+                                    exc.message, 422)
+    return see_other(url_for("iptal.request_done", tur=plan.kind.value, talep=created.id))
 
 
-@bp.get("/talep/sonuc")
-def request_done() -> str:
-    """The seed's success sentence for the request just created."""
-    cancellation = queries.visible_request(acting_taxpayer(), parse_record_id(request.args.get("talep", "")) or 0)
-    if cancellation is None or cancellation.requester_taxpayer_id != acting_taxpayer().id:
+@bp.get("/itiraz/talep/sonuc", defaults=ITIRAZ)
+@bp.get("/talep/sonuc", defaults=IPTAL)
+def request_done(tur: str) -> str:
+    """GİB's success page: "İptal/İtiraz talebiniz başarıyla oluşturulmuştur" and the request's sentence."""
+    created = queries.visible_request(acting_taxpayer(), parse_record_id(request.args.get("talep", "")) or 0)
+    if created is None or created.requester_taxpayer_id != acting_taxpayer().id or created.kind.value != tur:
         abort(404)
-    return render_template(
-        "iptal/request_done.html",
-        cancellation=cancellation,
-        amount_text=format_plain_amount(cancellation.amount),
-    )
+    return render_template("iptal/request_done.html", created=created, words=words_for(created.kind))
 
 
 # --- lists ----------------------------------------------------------------------------------
 
 LISTS = {
-    "talep-ettikleriniz": (queries.requested_by, "iptal/_requested_table.html"),
-    "gelen": (queries.incoming_for, "iptal/_incoming_table.html"),
-    "iptal-ettikleriniz": (queries.cancelled_by, "iptal/_cancelled_table.html"),
-    "reddettikleriniz": (queries.rejected_by, "iptal/_rejected_table.html"),
+    "talep-ettikleriniz": queries.requested_by,
+    "gelen": queries.incoming_for,
+    "onayladiklariniz": queries.cancelled_by,
+    "reddettikleriniz": queries.rejected_by,
 }
 
 
-def _period() -> tuple[queries.DateRange, str | None]:
-    default = queries.DateRange.default()
-    try:
-        start = date.fromisoformat(request.args["baslangic"]) if request.args.get("baslangic") else default.start
-        end = date.fromisoformat(request.args["bitis"]) if request.args.get("bitis") else default.end
-    except ValueError:
-        return default, "Tarihler GG.AA.YYYY biçiminde olmalıdır; son 10 günün talepleri listelendi."
-    if start > end:
-        return default, "Başlangıç tarihi bitiş tarihinden sonra olamaz; son 10 günün talepleri listelendi."
-    return queries.DateRange(start, end), None
-
-
-@bp.get("/talepler")
-def lists() -> Response:
-    """Requests made, incoming requests to answer, and invoices cancelled — or one of them for htmx."""
-    period, period_error = _period()
-    only = request.args.get("liste")
-    number = request.args.get("sayfa", 1, type=int)
+@bp.get("/itiraz/talepler", defaults=ITIRAZ)
+@bp.get("/talepler", defaults=IPTAL)
+def lists(tur: str) -> Response:
+    """The kind's four lists — or one of them, for htmx paging."""
+    kind, (period, period_error) = kind_of(tur), period_from(request.args)
+    only, number = request.args.get("liste"), request.args.get("sayfa", 1, type=int)
+    context = {"words": words_for(kind), "period": period}
     if only in LISTS and is_partial():
-        query, fragment = LISTS[only]
-        return render(fragment, fragment, page=query(acting_taxpayer(), period, number), period=period)
-    taxpayer = acting_taxpayer()
-    pages = {name: query(taxpayer, period, number if name == only else 1) for name, (query, _) in LISTS.items()}
-    return render("iptal/lists.html", "iptal/_lists.html", pages=pages, period=period, period_error=period_error,
-                  **_card_context())
+        return render("iptal/_list_table.html", "iptal/_list_table.html", list_name=only,
+                      page=LISTS[only](acting_taxpayer(), period, number, kind), **context)
+    pages = {name: query(acting_taxpayer(), period, number if name == only else 1, kind)
+             for name, query in LISTS.items()}
+    return render("iptal/lists.html", "iptal/_lists.html", pages=pages, period_error=period_error,
+                  **context, **card_context())
 
 
-def _selected_ids() -> list[int]:
-    return [record_id for value in request.form.getlist("secim") if (record_id := parse_record_id(value))]
-
-
-def _report(result: operations.BatchResult, done_message: str) -> None:
-    if result.done:
-        flash(done_message.format(count=len(result.done)), "success")
-    for message in result.skipped:
-        flash(message, "warning")
-
-
-@bp.post("/talepler/sil")
-def delete_selected() -> Response:
-    """"Seçilen Talepleri Sil"."""
-    ids = _selected_ids()
+@bp.post("/itiraz/talepler/sil", defaults=ITIRAZ)
+@bp.post("/talepler/sil", defaults=IPTAL)
+def delete_selected(tur: str) -> Response:
+    """"Seçilen Talepleri Sil": first asks, listing the chosen requests; "Evet, Sil" withdraws them."""
+    kind, ids = kind_of(tur), selected_ids(request.form)
     if not ids:
         flash("Silmek istediğiniz talepleri seçiniz.", "warning")
-    else:
-        _report(operations.delete_requests(acting_taxpayer(), ids), "İşlem Başarılı: {count} talep silindi.")
-    return see_other(url_for("iptal.lists", **request.args))
+        return see_other(url_for("iptal.lists", tur=tur))
+    if request.form.get("onay") != "evet":
+        chosen = queries.own_pending(acting_taxpayer(), ids, kind)
+        return render_template("iptal/confirm_delete.html", requests=chosen, words=words_for(kind))
+    result = operations.delete_requests(acting_taxpayer(), ids)
+    return see_other(result_url(kind, result, "{count} talep silindi."))
 
 
-@bp.post("/gelen/karar")
+@bp.post("/itiraz/gelen/karar", defaults=ITIRAZ)
+@bp.post("/gelen/karar", defaults=IPTAL)
 @needs(Need.SIGN)
-def decision_confirm() -> Response:
-    """"Fatura İptal Et" / "Talebi Reddet": show the chosen requests and the certificate to sign with."""
-    decision = request.form.get("karar")
-    ids = _selected_ids()
+def decision_confirm(tur: str) -> Response:
+    """"Fatura İptal Et" / "Faturaya İtirazı Kabul Et" / "Talebi Reddet": the chosen requests and the certificate."""
+    kind, decision, ids = kind_of(tur), request.form.get("karar"), selected_ids(request.form)
     if decision not in operations.DECISIONS or not ids:
         flash("Onaylamak veya reddetmek istediğiniz talepleri seçiniz.", "warning")
-        return see_other(url_for("iptal.lists"))
-    chosen, answered = queries.requests_to_answer(acting_taxpayer(), ids)
+        return see_other(url_for("iptal.lists", tur=tur))
+    chosen, answered = queries.requests_to_answer(acting_taxpayer(), ids, kind)
     for message in answered:
         flash(message, "warning")
     if not chosen:
-        return see_other(url_for("iptal.lists")) if answered else abort(404)
+        return see_other(url_for("iptal.lists", tur=tur)) if answered else abort(404)
     try:
         card = card_choice_from(request.form)
         certificate = certificate_for_confirmation(card, acting_taxpayer().identifier)
     except Refused as exc:
         flash(exc.message, "error")
-        return see_other(url_for("iptal.lists"))
-    draft = make_draft("iptal-karari", ids=[r.id for r in chosen], decision=decision, driver=card.driver,
+        return see_other(url_for("iptal.lists", tur=tur))
+    draft = make_draft("iptal-karari", ids=[r.id for r in chosen], decision=decision, tur=tur, driver=card.driver,
                        token=card.token_label)
-    return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", requests=chosen,
+    return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", requests=chosen, words=words_for(kind),
                   decision=decision, certificate=certificate, draft=draft, error=None)
 
 
-@bp.post("/gelen/karar/onayla")
+@bp.post("/itiraz/gelen/karar/onayla", defaults=ITIRAZ)
+@bp.post("/gelen/karar/onayla", defaults=IPTAL)
 @needs(Need.SIGN)
-def decision_sign() -> Response:
-    """Sign each chosen request's decision with one PIN entry."""
+def decision_sign(tur: str) -> Response:
+    """Sign each chosen request's decision with one PIN entry, then GİB's "İşlem Başarılı" page."""
     try:
-        draft, card = _confirmed_draft("iptal-karari")
+        draft = read_draft("iptal-karari", request.form.get("taslak", ""))
     except DraftExpired as exc:
         flash(exc.message, "error")
-        return see_other(url_for("iptal.lists"))
+        return see_other(url_for("iptal.lists", tur=tur))
+    kind = kind_of(draft.get("tur", "iptal"))
+    card = card_choice_from({"surucu": draft["driver"], "kart": draft["token"] or ""})
     try:
         result = operations.decide_requests(acting_taxpayer(), draft["ids"], draft["decision"], card,
-                                            request.form.get("sifre", ""))
+                                            request.form.get("sifre", ""), kind)
     except Refused as exc:
         chosen = [r for r in (queries.visible_request(acting_taxpayer(), i) for i in draft["ids"]) if r is not None]
         return render("iptal/confirm_decision.html", "iptal/_confirm_decision.html", status=422, requests=chosen,
-                      decision=draft["decision"], certificate=None, draft=request.form["taslak"], error=exc.message)
-    verb = "iptal edildi" if draft["decision"] == "onay" else "reddedildi"
-    _report(result, "İşlem Başarılı: {count} talep " + verb + ".")
-    return see_other(url_for("iptal.lists"))
+                      words=words_for(kind), decision=draft["decision"], certificate=None,
+                      draft=request.form["taslak"], error=exc.message)
+    verb = words_for(kind).approved_done if draft["decision"] == "onay" else "reddedildi"
+    return see_other(result_url(kind, result, "{count} talep " + verb + "."))
 
 
-# --- signed documents -----------------------------------------------------------------------
+@bp.get("/sonuc")
+def batch_result() -> Response | str:
+    """GİB's result page after a batch act: "İşlem Başarılı" and what was done or left alone."""
+    try:
+        outcome = read_draft("iptal-sonuc", request.args.get("r", ""))
+    except DraftExpired:  # an old or made-up address: the portal's entry page instead
+        return see_other(url_for("iptal.index"))
+    return render_template("iptal/batch_result.html", outcome=outcome, words=words_for(kind_of(outcome["tur"])))
+
+
+# --- signed documents and sanal Ba/Bs --------------------------------------------------------
 
 
 @bp.get("/talep/<int:request_id>/<any(talep, karar):which>.xml")
 def signed_document(request_id: int, which: str) -> Response:
     """The signed request or decision XML, for either party, to verify with xmlsec1."""
-    cancellation = queries.visible_request(acting_taxpayer(), request_id)
-    document = None if cancellation is None else (
-        cancellation.request_xml if which == "talep" else cancellation.decision_xml)
+    found = queries.visible_request(acting_taxpayer(), request_id)
+    document = None if found is None else (found.request_xml if which == "talep" else found.decision_xml)
     if document is None:
         abort(404)
-    name = f"{cancellation.invoice.number}-iptal-{which}-{cancellation.id}.xml"
+    name = f"{found.invoice.number}-{found.kind.value}-{which}-{found.id}.xml"
     return Response(document, mimetype="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/sanal-babs")
+def babs() -> str:
+    """Sanal Ba/Bs of a month: per counterparty, the invoices that count, and how each outcome landed."""
+    month = Month.parse(request.args.get("donem")) or Month.previous(local_today())
+    return render_template("iptal/babs.html", summary=monthly_summary(acting_taxpayer(), month))

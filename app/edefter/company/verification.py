@@ -4,7 +4,8 @@ The uploaded file is read by the core (``app.formats.xbrl``): streamed, checked 
 taxpayer and of the chosen branch that keeps GİB's yevmiye rules, its signature verified against the
 portal's trust anchors. The last signed yevmiye is by definition signed: only a file whose signature
 verifies, by this taxpayer's certificate, is recorded (with one audit entry); an unsigned, untrusted,
-changed or (today) too large to verify file is refused and changes nothing (decisions 0030, 0062).
+changed file is refused and changes nothing (decisions 0030, 0062); signatures of any size are verified
+streaming, in bounded memory (decision 0112).
 """
 
 from __future__ import annotations
@@ -19,12 +20,7 @@ from app.edefter.company import queries
 from app.edefter.company.operations import EdefterRefused, lock_taxpayer
 from app.edefter.company.upload import StoredUpload, stored_upload
 from app.formats.safe_xml import format_size
-from app.formats.xbrl.signature_check import (
-    DEFAULT_SIGNATURE_SIZE_LIMIT,
-    SignatureCheck,
-    SignatureStatus,
-    check_yevmiye_signature,
-)
+from app.formats.xbrl.signature_check import SignatureCheck, SignatureStatus, check_yevmiye_signature
 from app.formats.xbrl.yevmiye_reader import YevmiyeSummary, read_yevmiye_summary
 from app.formatting import parse_record_id
 from app.models import EdefterBranch, EdefterSettings, Taxpayer, YevmiyeVerification
@@ -62,28 +58,21 @@ _NOT_PROVEN = {
     SignatureStatus.UNSIGNED: "Son yevmiye dosyası imzalı olmalıdır: imzasız bir dosyanın yevmiye numarası esas "
                               "alınamaz. Önceki entegratörünüzden imzalı son yevmiye dosyasını alınız.",
     SignatureStatus.TOO_LARGE: "İmzası doğrulanamayan bir dosya yevmiye numaralandırmasını belirleyemez; dosya "
-                               "reddedildi. Sınır PORTAL_EDEFTER_SIGNATURE_MAX_MB ayarıdır (imza doğrulaması "
-                               "dosya boyutunun yaklaşık 30 katı bellek ister).",
+                               "reddedildi.",
 }
 
 
-def signature_size_limit() -> int:
-    """The largest yevmiye whose signature this host verifies (PORTAL_EDEFTER_SIGNATURE_MAX_MB)."""
-    return int(current_app.config.get("EDEFTER_SIGNATURE_MAX_BYTES") or DEFAULT_SIGNATURE_SIZE_LIMIT)
-
-
 def upload_limits() -> dict[str, str]:
-    """What the page says about sizes: the yevmiye limit in force and which setting makes it, the signature limit."""
+    """What the page says about sizes: the yevmiye limit in force and which setting makes it."""
     config = current_app.config
     return {
         "yevmiye": format_size(int(config["EDEFTER_YEVMIYE_MAX_BYTES"])),
         "ayar": str(config.get("EDEFTER_YEVMIYE_LIMIT_SETTING") or "PORTAL_EDEFTER_YEVMIYE_MAX_MB"),
-        "imza": format_size(signature_size_limit()),
     }
 
 
 def read_and_check(upload: StoredUpload, taxpayer: Taxpayer, scope: Scope, trust_anchors: list,
-                   max_bytes: int, signature_limit: int | None = None) -> tuple[YevmiyeSummary, SignatureCheck]:
+                   max_bytes: int) -> tuple[YevmiyeSummary, SignatureCheck]:
     """The core's summary (GİB's rules checked while streaming) and a signature that verifies, or a refusal
     (YevmiyeReadError, EdefterRefused) saying why.
 
@@ -91,8 +80,9 @@ def read_and_check(upload: StoredUpload, taxpayer: Taxpayer, scope: Scope, trust
     """
     summary = read_yevmiye_summary(upload.path, max_bytes=max_bytes, expected_owner_id=taxpayer.identifier,
                                    expected_branch_code=scope.code)
+    # Streaming (decision 0112): any size the upload limit lets through is verified in bounded memory.
     check = check_yevmiye_signature(upload.path, trust_anchors, expected_owner_id=taxpayer.identifier,
-                                    max_bytes=max_bytes, size_limit=signature_limit or signature_size_limit())
+                                    max_bytes=max_bytes)
     if check.status is not SignatureStatus.VALID:
         raise EdefterRefused(f"{check.message} {_NOT_PROVEN[check.status]}")
     return summary, check

@@ -135,3 +135,4 @@ class LedgerAccount:
     lines: Iterable[LedgerLine] = field(default=())
     sub_id: str | None = None
     sub_description: str | None = None
+    line_count: int | None = None  # when known beforehand, a part ends before an account that would not fit

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from cryptography import x509
 from flask import Flask
@@ -25,6 +26,7 @@ def create_simulator_app(
     clock_offset_seconds: float = 0.0,
     trust_anchors: Iterable[x509.Certificate] = (),
     seal: SealSettings | None = None,
+    training: bool = False,
 ) -> Flask:
     """The simulator keeping its state in `data`: a directory (SQLite file inside) or a database URL."""
     settings = SimulatorSettings(
@@ -33,6 +35,7 @@ def create_simulator_app(
         clock_offset_seconds=clock_offset_seconds,
         trust_anchors=tuple(trust_anchors),
         seal=seal,
+        training=training,
     )
     return simulator_app_from_settings(settings)
 
@@ -49,7 +52,8 @@ def simulator_app_from_settings(settings: SimulatorSettings) -> Flask:
     engine = make_engine(settings.database_url)
     upgrade_to_head(engine)
     app = Flask(__name__)
-    clock = SimulatorClock(settings.clock_offset_seconds)
+    clock = SimulatorClock(settings.clock_offset_seconds, training_file=_training_clock_file(settings))
+    clock.resume()
     init_web(
         app,
         SimulatorState(
@@ -62,4 +66,16 @@ def simulator_app_from_settings(settings: SimulatorSettings) -> Flask:
         ),
     )
     app.register_blueprint(api.bp)
+    if settings.training:  # the training endpoints exist only in a training simulator
+        from app.gib.simulator import training
+
+        app.register_blueprint(training.bp)
     return app
+
+
+def _training_clock_file(settings: SimulatorSettings) -> Path | None:
+    """A training simulator on a SQLite file keeps its training offset beside it (decision note 0131)."""
+    prefix = "sqlite:///"
+    if not settings.training or not settings.database_url.startswith(prefix):
+        return None
+    return Path(settings.database_url[len(prefix):]).parent / "training-clock.json"

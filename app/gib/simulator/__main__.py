@@ -59,6 +59,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="label of the PKCS#11 token holding GİB's demo mali mühür",
     )
     parser.add_argument("--softhsm-conf", default=os.environ.get("GIB_SIM_SOFTHSM2_CONF", ""))
+    parser.add_argument(
+        "--training",
+        action="store_true",
+        default=os.environ.get("GIB_SIM_TRAINING", "").strip().lower() in {"1", "true", "yes", "on"},
+        help="training room: the portal may move the training clock and reset trainees (never for a real service)",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,6 +84,7 @@ def settings_from_args(args: argparse.Namespace) -> SimulatorSettings:
         clock_offset_seconds=args.clock_offset,
         trust_anchors=load_certificates(anchors),
         seal=seal,
+        training=args.training,
     )
 
 

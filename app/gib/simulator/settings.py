@@ -30,6 +30,8 @@ class SimulatorSettings:
     trust_anchors: tuple[x509.Certificate, ...] = ()
     seal: SealSettings | None = None
     max_document_bytes: int = 20 * 1024 * 1024
+    # Training room (decision note 0131): the portal may move the training clock and reset trainees' records.
+    training: bool = False
 
 
 def database_url_for(data: str | os.PathLike[str]) -> str:
@@ -68,4 +70,5 @@ def settings_from_env(environ: Mapping[str, str]) -> SimulatorSettings:
         clock_offset_seconds=float(environ.get("GIB_SIM_CLOCK_OFFSET", "0")),
         trust_anchors=load_certificates(anchors),
         seal=seal,
+        training=environ.get("GIB_SIM_TRAINING", "").strip().lower() in {"1", "true", "yes", "on"},
     )
