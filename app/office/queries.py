@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from app.authorisations.access import Access
 from app.db import get_session, utcnow
 from app.edefter.company.contract_rules import missing_bookkeeper
+from app.edefter.deadlines.calendar import DueBerat, nearest_berats
 from app.formatting import local_today
 from app.iptal.rules import window_days
 from app.models import (
@@ -39,6 +40,8 @@ class ClientRow:
     jobs_active: int = 0
     jobs_failed: int = 0  # in the last seven days
     labels_pending: int = 0  # Hizmet Aktivasyonu: labels sent to GİB and waiting for its approval
+    berat: DueBerat | None = None  # the period whose berats are due next (or overdue), for a company on e-Defter
+    berat_days_left: int | None = None
 
     @property
     def taxpayer_id(self) -> int:
@@ -100,6 +103,7 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
         .where(ServiceLabel.taxpayer_id.in_(ids), ServiceLabel.status == LabelStatus.ONAY_BEKLIYOR)
         .group_by(ServiceLabel.taxpayer_id)
     ).all())
+    berats = nearest_berats([c.taxpayer for c in choices], today)
     rows = []
     for choice in choices:
         tid = choice.taxpayer.id
@@ -114,5 +118,7 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
             jobs_active=jobs[(tid, JobStatus.BEKLIYOR)] + jobs[(tid, JobStatus.CALISIYOR)],
             jobs_failed=jobs[(tid, JobStatus.HATA)],
             labels_pending=labels_pending.get(tid, 0),
+            berat=berats.get(tid),
+            berat_days_left=berats[tid].days_left(today) if tid in berats else None,
         ))
     return rows

@@ -100,3 +100,16 @@ def test_the_office_home_reads_a_fixed_number_of_queries(app, client, login_as, 
     grant(party("ege"), ayse_person)
     grant(party("marmara"), ayse_person)
     assert count() == with_two
+
+
+def test_the_office_home_names_each_clients_berat_deadline(app, client, login_as, party, accountant, grant):
+    from tests.edefter.conftest import settings_form
+
+    anadolu = party("anadolu")
+    _, ayse_person = accountant
+    login_as(anadolu.taxpayer)
+    assert client.post("/edefter/firma-ayarlari", data=settings_form(ilk_gecis_tarihi="2024-04-01")).status_code == 303
+    grant(anadolu, ayse_person, "mali_musavir")
+    login_as(ayse_person)
+    row = row_of(client.get("/").get_data(as_text=True), "Anadolu Tekstil")
+    assert "berat süresi geçti" in row  # nothing was ever sent since April 2024

@@ -93,3 +93,27 @@ def test_the_takvim_commands(app, db_session, taxpayer_factory):
     unknown = runner.invoke(args=["takvim", "berat-suresi", "1111111111", "2026-07"])
     assert unknown.exit_code != 0 and "kayıtlı değil" in unknown.output
     assert db_session.scalar(select(Taxpayer).where(Taxpayer.identifier == "4821307561")) is not None
+
+
+def test_the_nearest_berat_is_the_oldest_overdue_then_the_next_due(app, db_session, client, login_as, party):
+    from tests.edefter.conftest import settings_form
+
+    from app.edefter.deadlines.calendar import nearest_berats
+    from app.models import JournalPeriod, JournalPeriodState
+
+    anadolu = party("anadolu")
+    login_as(anadolu.taxpayer)
+    assert client.post("/edefter/firma-ayarlari", data=settings_form(ilk_gecis_tarihi="2024-04-01")).status_code == 303
+    today = date(2026, 12, 2)
+    with app.app_context():
+        overdue = nearest_berats([anadolu.taxpayer], today)[anadolu.taxpayer.id]
+    assert (overdue.label, overdue.deadline.due) == ("11/2025", date(2026, 3, 16))  # 14 March 2026 was a Saturday
+    assert overdue.days_left(today) < 0
+    for year, month in [(2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 8)]:
+        db_session.add(JournalPeriod(taxpayer_id=anadolu.taxpayer.id, branch_code="", year=year, month=month,
+                                     state=JournalPeriodState.SENT))
+    db_session.commit()
+    with app.app_context():
+        upcoming = nearest_berats([anadolu.taxpayer], today)[anadolu.taxpayer.id]
+    assert (upcoming.label, upcoming.deadline.due, upcoming.days_left(today)) == ("08/2026", date(2026, 12, 14), 12)
+

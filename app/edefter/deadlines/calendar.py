@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -13,6 +14,8 @@ from app.models import (
     DeadlineExtension,
     EdefterSettings,
     ExtensionScope,
+    JournalPeriod,
+    JournalPeriodState,
     PublicHoliday,
     Taxpayer,
     TaxpayerKind,
@@ -97,3 +100,82 @@ def add_extension(period_year: int, period_month: int, scope: ExtensionScope, ne
                     object_id=f"{period_year}-{period_month:02d}", kapsam=scope.label,
                     yeni_sure=new_deadline.isoformat(), duyuru=announcement)
     return extension
+
+
+@dataclass(frozen=True)
+class DueBerat:
+    """The period whose berats a taxpayer must send next (or should have sent), with its deadline."""
+
+    year: int
+    month: int  # the period's last month
+    deadline: Deadline
+
+    @property
+    def label(self) -> str:
+        start = self.deadline.period_start
+        if start.month == self.month:
+            return f"{self.month:02d}/{self.year}"
+        return f"{start.month:02d}–{self.month:02d}/{self.year}"
+
+    def days_left(self, today: date) -> int:
+        return self.deadline.days_left(today)
+
+
+def _candidate_periods(first_use: date, quarterly: bool, today: date) -> list[tuple[int, int]]:
+    """(year, last month) of the periods that ended before today, from the e-Defter start, at most a year back."""
+    found = []
+    year, month = today.year, today.month
+    for _ in range(13):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        if date(year, month, 1) < date(first_use.year, first_use.month, 1):
+            break
+        if not quarterly or month % 3 == 0:
+            found.append((year, month))
+    return found
+
+
+def nearest_berats(taxpayers: list[Taxpayer], today: date) -> dict[int, DueBerat]:
+    """For each taxpayer on e-Defter: its oldest period past its deadline and not sent, else the next one due.
+
+    A fixed number of queries whatever the number of taxpayers (the office home shows one row per client)."""
+    if not taxpayers:
+        return {}
+    session = get_session()
+    ids = [taxpayer.id for taxpayer in taxpayers]
+    settings = {row.taxpayer_id: row for row in session.scalars(
+        select(EdefterSettings).where(EdefterSettings.taxpayer_id.in_(ids)))}
+    sent = {(taxpayer_id, year, month) for taxpayer_id, year, month in session.execute(
+        select(JournalPeriod.taxpayer_id, JournalPeriod.year, JournalPeriod.month)
+        .where(JournalPeriod.taxpayer_id.in_(ids), JournalPeriod.branch_code == "",
+               JournalPeriod.state.in_((JournalPeriodState.SENT, JournalPeriodState.APPROVED))))}
+    holidays = _holidays_between(today - timedelta(days=400), today + timedelta(days=400))
+    extensions: dict[tuple[int, int, ExtensionScope], Extension] = {
+        (row.period_year, row.period_month, row.scope): Extension(row.new_deadline, row.announcement)
+        for row in session.scalars(select(DeadlineExtension).where(
+            DeadlineExtension.period_year >= today.year - 2))
+    }
+    found: dict[int, DueBerat] = {}
+    for taxpayer in taxpayers:
+        own = settings.get(taxpayer.id)
+        if own is None:
+            continue
+        quarterly = own.berat_period is BeratPeriod.UC_AYLIK
+        scope = scope_of(taxpayer)
+        due = []
+        for year, month in _candidate_periods(own.first_use_date, quarterly, today):
+            quarter_months = {(year, m) for m in range(month - 2, month + 1)} if quarterly else {(year, month)}
+            if all((taxpayer.id, y, m) in sent for y, m in quarter_months):
+                continue
+            extension = extensions.get((year, month, scope)) or extensions.get((year, month, ExtensionScope.ALL))
+            deadline = berat_deadline(year, month, quarterly=quarterly, corporate=scope is ExtensionScope.CORPORATE,
+                                      holidays=holidays, extension=extension)
+            due.append(DueBerat(year, month, deadline))
+        overdue = [item for item in due if item.deadline.due < today]
+        upcoming = [item for item in due if item.deadline.due >= today]
+        if overdue:
+            found[taxpayer.id] = min(overdue, key=lambda item: item.deadline.due)
+        elif upcoming:
+            found[taxpayer.id] = min(upcoming, key=lambda item: item.deadline.due)
+    return found
