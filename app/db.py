@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -56,11 +56,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Now in UTC as the portal sees it: the training clock's offset applied (``app.clock``, note 0130)."""
     return clock.utcnow()
-
-
-def today() -> date:
-    """Today's date in Istanbul as the portal sees it (the training offset applied)."""
-    return clock.today()
 
 
 class Base(DeclarativeBase):

@@ -174,7 +174,7 @@ def _check(taxpayer: Taxpayer, members: list[Member], checker: SignatureChecker,
     checked: list[Candidate | Refusal] = []
     for member in members:
         if member.data is None:
-            checked.append(Refusal(member.position, member.filename, member.problem or ""))
+            checked.append(Refusal(member.position, member.filename, member.problem or "Dosya okunamadı."))
             continue
         # The same bytes twice in one upload get the same verdict: checked (and verified) once.
         digest = hashlib.sha256(member.data).digest()

@@ -181,13 +181,6 @@ def _requests_of(taxpayer: Taxpayer, month: Month) -> dict[int, list[RequestFact
     return found
 
 
-def _requests_by_invoice(invoice_ids: list[int]) -> dict[int, list[RequestFacts]]:
-    found: dict[int, list[RequestFacts]] = defaultdict(list)
-    for row in get_session().execute(select(*_REQUEST_COLUMNS).where(CancellationRequest.invoice_id.in_(invoice_ids))):
-        found[row[0]].append(RequestFacts(*row))
-    return found
-
-
 def _form(name: str, lines: dict[str, CounterpartyLine], limit: Decimal) -> Form:
     ordered = sorted(lines.values(), key=lambda line: (-line.total, line.identifier))
     return Form(name, [line for line in ordered if line.total >= limit],
@@ -212,8 +205,3 @@ def monthly_summary(taxpayer: Taxpayer, month: Month, today: date | None = None)
             line.invoices.append(InvoiceLine(invoice, outcome, outcome.on_bs))
     limit = threshold()
     return MonthlySummary(month, limit, _form("Ba", buying, limit), _form("Bs", selling, limit))
-
-
-def invoice_outcome(invoice: Invoice | InvoiceFacts, today: date | None = None) -> Outcome:
-    """One invoice's place on the sanal Ba and Bs, for its detail and list rows."""
-    return outcome_of(invoice, _requests_by_invoice([invoice.id]).get(invoice.id, []), today or local_today())

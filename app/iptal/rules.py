@@ -162,6 +162,13 @@ def check_can_object(invoice: Invoice, role: PartyRole) -> None:
         )
     if invoice.is_cancelled:
         raise CancellationRefused(f"{invoice.number} numaralı fatura iptal edilmiştir; itiraz talebi oluşturulamaz.")
+    if local_today() > objection_deadline(invoice):
+        # Past it, nobody could accept the objection any more: it would only sit on the lists as overdue.
+        raise CancellationRefused(
+            f"{invoice.number} numaralı faturaya itiraz, faturanın ait olduğu ayı izleyen ayın 15'ine "
+            f"({format_form_date(objection_deadline(invoice))}) kadar bildirilip kabul edilebilir; bu süre geçtiği "
+            "için itiraz talebi oluşturulamaz."
+        )
 
 
 def _check_visible_to_both(invoice: Invoice) -> None:

@@ -12,7 +12,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Final
 
 from flask import current_app
@@ -155,10 +155,6 @@ def require_scope(key: ApiKey, needed: ApiKeyScope) -> None:
     if not key.scope.allows(needed):
         raise ApiKeyRefused(f"Bu API anahtarının yetkisi ({key.scope.label}) bu işlem için yetmiyor; gereken: "
                             f"{needed.label}.", status=403)
-
-
-def as_datetime(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def taxpayer_of_key(key: ApiKey, identifier: str) -> Taxpayer:

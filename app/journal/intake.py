@@ -217,7 +217,7 @@ def _ingest(taxpayer_id: int, bounds: PeriodBounds, period_id: int, entries: Ite
         if problems:
             raise JournalRefused(_refusal_summary(len(problems), more), problems[:MAX_PROBLEMS], more)
         if writer.entry_count == 0:
-            raise JournalRefused("Gönderide hiç yevmiye maddesi yok.")
+            raise JournalRefused("Gönderimde hiç yevmiye maddesi yok.")
         session.execute(update(_BATCHES).where(_BATCHES.c.id == batch_id)
                         .values(entry_count=writer.entry_count, line_count=writer.line_count))
         session.execute(update(JournalPeriod.__table__).where(JournalPeriod.id == period_id).values(

@@ -41,9 +41,10 @@ class Totals:
 
 
 def periods_of(taxpayer_id: int) -> list[JournalPeriod]:
-    return list(get_session().scalars(select(JournalPeriod).where(JournalPeriod.taxpayer_id == taxpayer_id)
-                                      .order_by(JournalPeriod.year.desc(), JournalPeriod.month.desc(),
-                                                JournalPeriod.branch_code)))
+    """The company ledger's periods, newest first (intake takes no branch ledgers yet: note 0100)."""
+    return list(get_session().scalars(select(JournalPeriod).where(JournalPeriod.taxpayer_id == taxpayer_id,
+                                                                  JournalPeriod.branch_code == "")
+                                      .order_by(JournalPeriod.year.desc(), JournalPeriod.month.desc())))
 
 
 def period_of(taxpayer_id: int, bounds: PeriodBounds) -> JournalPeriod | None:

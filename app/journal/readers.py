@@ -16,7 +16,7 @@ from typing import IO, Any, Callable, Iterator, Sequence
 
 from app.journal.fields import SHEET_COLUMNS, SHEET_OPTIONAL_COLUMNS, SHEET_REQUIRED_COLUMNS
 from app.journal.intake import RawEntry
-from app.journal.problems import JournalRefused, Problem, RowPlace
+from app.journal.problems import JournalRefused, RowPlace
 from app.journal.rules import fold, read_date
 
 KNOWN_COLUMNS = frozenset(SHEET_COLUMNS) | frozenset(SHEET_OPTIONAL_COLUMNS)
@@ -109,9 +109,10 @@ class CsvSource:
             except UnicodeDecodeError:
                 raise JournalRefused("Dosya UTF-8 kodlamasında değil. Lütfen CSV dosyasını 'CSV UTF-8' olarak "
                                      "kaydedip yeniden yükleyiniz.") from None
-            lines = text.splitlines(keepends=True)
-            pending = lines.pop() if lines and chunk and not lines[-1].endswith(("\n", "\r")) else ""
-            yield from lines
+            # Only \n ends a row (str.splitlines would also split at U+2028, \x1c, \x85 … inside a cell).
+            *lines, pending = text.split("\n")
+            for line in lines:
+                yield line + "\n"
             if not chunk:
                 if pending:
                     yield pending
@@ -215,9 +216,3 @@ def source_for(file_name: str, opener: Callable[[], Any]) -> CsvSource | XlsxSou
     if lowered.endswith((".csv", ".txt")):
         return CsvSource(opener())
     raise JournalRefused("Yalnızca CSV (.csv) ya da Excel (.xlsx) dosyası yüklenebilir.")
-
-
-def problems_text(problems: list[Problem]) -> list[str]:
-    return [problem.text for problem in problems]
-
-

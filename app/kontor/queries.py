@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from app.db import get_session
 from app.formatting import local_today
 from app.models.kontor import KontorMovement, KontorPackage, KontorUnit, MovementKind
+from app.kontor.rules import NEW_PACKAGE
 from app.pagination import Page, paginate
 
 _TURKEY = ZoneInfo("Europe/Istanbul")
@@ -37,8 +38,7 @@ class Balance:
     def warning(self) -> str | None:
         what = "kontörünüz" if self.unit is KontorUnit.ADET else "saklama alanınız"
         if self.empty:
-            return (f"Kullanılabilir {what} kalmadı. Kontörünüzün bitmesi halinde e-Belge Portalı ile yeni paket "
-                    "alımı için iletişime geçmeniz gerekmektedir.")
+            return f"Kullanılabilir {what} kalmadı. {NEW_PACKAGE}"
         if self.low:
             return (f"Kullanılabilir {what} azaldı: {self.remaining} {self.unit.label} kaldı (uyarı eşiği "
                     f"{self.threshold}). Yeni paket için e-Belge Portalı ile iletişime geçiniz.")

@@ -334,6 +334,8 @@ def _print_summary(pki: DemoPKI) -> None:
     print(f"Güvenilen kök sertifika (trust anchor): {pki.ca_cert_path}")
     print(f"Kart sürücüsü (SoftHSM): {pki.module_path}")
     print()
+    # The demo cards' PINs are public training data (README's table, the handouts): shown to whoever provisions
+    # them, on the terminal only. This module never sees a real card's PIN.
     print(f"{'Kart etiketi':<20} {'VKN/TCKN':<12} {'Tür':<14} {'PIN':<7} Mükellef")
     for token in pki.tokens:
         kind = certinfo.KIND_LABELS[token.kind] + (" EC" if token.key_type == "ec" else "")

@@ -80,6 +80,10 @@ def _fast_path(stream: BinaryIO, size: int) -> tuple[etree._Element, etree._Elem
     """(root, ds:Signature, digest-of-the-rest) when the file has the canonical writer's shape, else None."""
     head = stream.read(min(size, HEAD_BYTES))
     declaration = _DECLARATION.match(head)
+    # The declaration is not hashed: one naming another encoding would make a parser read other text than
+    # the bytes that were signed. Only UTF-8 (named or not) takes the byte-for-byte path.
+    if declaration and re.search(rb"encoding\s*=\s*[\"'](?!utf-8[\"'])", declaration.group(0), re.IGNORECASE):
+        return None
     start = declaration.end() if declaration else 0
     if head[start:start + 1] != b"<" or head[start + 1:start + 2] in (b"!", b"?"):
         return None

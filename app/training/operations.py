@@ -191,8 +191,8 @@ def reset_class(class_id: int) -> Outcome:
         try:
             removed = remove_activity(work.session, {t.id: t.identifier for t in taxpayers.values()})
         except IntegrityError as exc:  # a table that keeps a trainee's row without a taxpayer column (note 0132)
-            raise TrainingRefused("Sınıf sıfırlanamadı: kursiyerlerin bazı kayıtları silinemedi; hiçbir şey "
-                                  "değişmedi. Sistem yöneticinize bildiriniz.") from exc
+            raise TrainingRefused("Sınıf sıfırlanamadı: kursiyerlerin bazı kayıtları silinemedi; kayıtlarda hiçbir "
+                                  "şey değişmedi (eğitim saati gerçek saate döndü). Sistem yöneticinize bildiriniz.") from exc
         records.fill(work.session, plans, taxpayers, clock.today())
         training_class.started_at = utcnow()
         training_class.resets += 1

@@ -322,9 +322,10 @@ class _Details:
         if code in ("certificate_expired", "certificate_not_yet_valid", "signing_time_future", "no_signing_time"):
             found.append(Check("İmza zamanı ve sertifika geçerliliği", False, message))
         elif self.leaf is not None and self.signing_time is not None:
-            found.append(Check("İmza zamanı ve sertifika geçerliliği",
-                               certinfo.from_certificate(self.leaf).is_valid_at(self.signing_time),
-                               "İmza zamanı sertifikanın geçerlilik süresi içinde."))
+            within = certinfo.from_certificate(self.leaf).is_valid_at(self.signing_time)
+            found.append(Check("İmza zamanı ve sertifika geçerliliği", within,
+                               "İmza zamanı sertifikanın geçerlilik süresi içinde." if within
+                               else "İmza zamanı sertifikanın geçerlilik süresi dışında."))
         if code in ("key_usage", "owner_mismatch", "certificate_owner_mismatch"):
             found.append(Check("Sertifika kullanımı / sahibi", False, message))
         found.append(Check("Sonuç", ok, message))

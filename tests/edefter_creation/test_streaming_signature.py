@@ -3,6 +3,8 @@ GİB's XSD and schematron — on small documents of every shape and on a 50 MB p
 
 from __future__ import annotations
 
+import re
+
 import contextlib
 import hashlib
 import io
@@ -158,6 +160,13 @@ def test_the_verifier_refuses_other_trust_anchors_owners_and_changes(demo_pki: D
         path = tmp_path / "c.xml"
         path.write_bytes(changed)
         assert not verify_signed_file(path, demo_pki.trust_anchors()).ok
+    # The declaration is not signed: one that names another encoding makes a parser read other text (Turkish
+    # letters in UTF-8 read as ISO-8859-9), so it must not pass on the bytes alone.
+    assert verify_signed_file(signed, demo_pki.trust_anchors()).ok and "ş".encode() in text
+    relabelled = tmp_path / "relabelled.xml"
+    relabelled.write_bytes(re.sub(rb"\A<\?xml[^>]*\?>", b'<?xml version="1.0" encoding="ISO-8859-9"?>', text, count=1))
+    assert relabelled.read_bytes() != text
+    assert not verify_signed_file(relabelled, demo_pki.trust_anchors()).ok
     (tmp_path / "bad.xml").write_bytes(b"<?xml version='1.0'?><!DOCTYPE r [<!ENTITY e 'x'>]><r>&e;</r>")
     assert verify_signed_file(tmp_path / "bad.xml", demo_pki.trust_anchors()).code in ("malformed", "no_signature")
 

@@ -108,5 +108,7 @@ def test_another_taxpayers_invoices_are_not_on_my_forms(client, login_as, party,
     seller, buyer, stranger = party("anadolu"), party("ege"), party("marmara")
     invoice = invoice_factory(seller, buyer, amount="8000.00", delivered_days_ago=0)
     login_as(stranger.taxpayer)
-    page = client.get(f"/FaturaIptal/sanal-babs?donem={local_today():%Y-%m}").get_data(as_text=True)
+    response = client.get(f"/FaturaIptal/sanal-babs?donem={local_today():%Y-%m}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Ba/Bs" in page
     assert invoice.number not in page

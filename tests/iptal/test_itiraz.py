@@ -68,7 +68,9 @@ def test_buyer_objects_and_the_seller_accepts(client, login_as, party, invoice_f
     lists = text(client.get("/FaturaIptal/itiraz/talepler"))
     requested = lists[lists.index("İtiraz Ettiğiniz Faturalar"):]
     assert invoice.number in requested[:600] and "Onay Bekliyor" in requested[:600]
-    assert invoice.number not in text(client.get("/FaturaIptal/talepler"))  # the iptal lists are another list
+    iptal_lists = client.get("/FaturaIptal/talepler")
+    assert iptal_lists.status_code == 200 and "İptal" in text(iptal_lists)
+    assert invoice.number not in text(iptal_lists)  # the iptal lists are another list
 
     login_as(seller.taxpayer)
     incoming = text(client.get("/FaturaIptal/itiraz/talepler"))
@@ -215,7 +217,7 @@ def test_a_badly_typed_field_stays_on_the_form(client, login_as, party, invoice_
 def test_the_objection_document_date_is_checked(client, login_as, party, invoice_factory, db_session,
                                                 days_after_delivery, message):
     seller, buyer = party("anadolu"), party("ege")
-    invoice = invoice_factory(seller, buyer, delivered_days_ago=20)
+    invoice = invoice_factory(seller, buyer, delivered_days_ago=12)
     login_as(buyer.taxpayer)
     on = invoice.delivered_on + timedelta(days=days_after_delivery)
     refused, _ = object_to(client, buyer, invoice, "ALICI", **{"belge_tarihi": on.strftime("%d.%m.%Y")})
@@ -249,6 +251,17 @@ def test_acceptance_after_the_15th_of_next_month_is_refused(client, login_as, pa
     assert only_request(db_session).status is CancellationStatus.PENDING
 
 
+def test_no_objection_after_the_15th_of_next_month(client, login_as, party, invoice_factory, db_session):
+    seller, buyer = party("anadolu"), party("ege")
+    invoice = invoice_factory(seller, buyer, delivered_days_ago=75)
+    login_as(buyer.taxpayer)
+    refused, final = object_to(client, buyer, invoice, "ALICI")
+    assert final is None and refused.status_code == 422
+    assert "bu süre geçtiği için itiraz talebi oluşturulamaz" in text(refused)
+    db_session.expire_all()
+    assert db_session.scalars(select(CancellationRequest)).all() == []
+
+
 def test_wrong_role_names_the_right_one(client, login_as, party, invoice_factory, db_session):
     seller, buyer = party("anadolu"), party("ege")
     invoice = invoice_factory(seller, buyer)
@@ -279,6 +292,8 @@ def test_a_stranger_sees_no_objection(client, login_as, party, invoice_factory, 
     login_as(stranger.taxpayer)
     assert client.get(f"/FaturaIptal/talep/{stored.id}/talep.xml").status_code == 404
     assert client.get(f"/FaturaIptal/itiraz/talep/sonuc?talep={stored.id}").status_code == 404
-    assert invoice.number not in text(client.get("/FaturaIptal/itiraz/talepler"))
+    lists = client.get("/FaturaIptal/itiraz/talepler")
+    assert lists.status_code == 200 and "İtiraz Ettiğiniz Faturalar" in text(lists)
+    assert invoice.number not in text(lists)
     refused, _ = object_to(client, stranger, invoice, "ALICI")
     assert refused.status_code == 422 and "bulunamadı" in text(refused)

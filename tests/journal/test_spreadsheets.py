@@ -194,3 +194,10 @@ def test_upload_operation_reads_a_bom_csv(app, company, db_session):
     with app.test_request_context():
         outcome = upload(company, "2026-11", io.BytesIO(text.encode()), "kasim.csv", "Test")
     assert outcome.result is not None and outcome.result.line_count == 5
+
+
+def test_a_line_separator_inside_a_cell_does_not_split_the_row(app, company, db_session, tmp_path):
+    rows = [r[:12] + ["Peşin\u2028satış\x1cnot"] for r in GOOD_ROWS]
+    result = run_import(app, company.identifier, write_csv(tmp_path / "k.csv", rows))
+    assert result.exit_code == 0, result.output
+    assert counts(db_session) == (2, 5)

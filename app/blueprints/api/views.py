@@ -76,8 +76,7 @@ def docs() -> str:
 def periods(taxpayer: Taxpayer, key: ApiKey) -> Response:
     """The taxpayer's periods."""
     found = queries.periods_of(taxpayer.id)
-    return jsonify({"donemler": [period_json(parse_period(f"{p.year}-{p.month:02d}"), p) for p in found
-                                 if not p.branch_code]})
+    return jsonify({"donemler": [period_json(parse_period(f"{p.year}-{p.month:02d}"), p) for p in found]})
 
 
 @bp.get("/mukellefler/<vkn>/donemler/<donem>")

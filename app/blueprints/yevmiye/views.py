@@ -79,6 +79,8 @@ def delete_period_entries(period_id: int) -> Response:
     """Delete the period's entries (or one batch's: ``gonderim``) while no e-Defter was created from them."""
     found = _period_or_404(period_id)
     batch_id = parse_record_id(request.form.get("gonderim", "")) if request.form.get("gonderim") else None
+    if request.form.get("gonderim") and batch_id is None:  # a broken batch id never means "the whole period"
+        abort(404)
     try:
         deleted = delete_entries(acting_taxpayer().id, parse_period(period_name(found)), batch_id)
         flash(f"{deleted.entries} madde ({deleted.lines} satır) silindi.", "success")

@@ -18,7 +18,7 @@ from app.edefter.creation import prerequisites
 from app.edefter.creation.export import write_zip
 from app.edefter.creation.prepare import PREPARE_KIND, part_max_bytes, prepare_period
 from app.edefter.creation.refusals import CreationRefused, PeriodNotFound
-from app.edefter.creation.signing import FINISH_KIND, finish_signing, sign_creation
+from app.edefter.creation.signing import FINISH_ATTEMPTS, FINISH_KIND, finish_signing, sign_creation
 from app.jobs import JobKind, submit
 from app.models import DefterCreation, Job, JournalPeriod, Taxpayer
 from app.models.defter_file import CreationState
@@ -26,7 +26,7 @@ from app.unit_of_work import release_reads, unit_of_work
 
 PREPARE = JobKind(PREPARE_KIND, prepare_period, max_attempts=2, retry_when_gib_away=False,
                   result_template="defter/_job_result.html")
-FINISH = JobKind(FINISH_KIND, finish_signing, max_attempts=3, retry_when_gib_away=False,
+FINISH = JobKind(FINISH_KIND, finish_signing, max_attempts=FINISH_ATTEMPTS, retry_when_gib_away=False,
                  result_template="defter/_finish_result.html")
 
 __all__ = ["FINISH", "PREPARE", "CreationRefused", "PeriodNotFound", "creation_of", "export_period", "find_period",
@@ -56,6 +56,9 @@ def creation_of(period: JournalPeriod) -> DefterCreation | None:
 def start_creation(taxpayer: Taxpayer, period: JournalPeriod) -> Job:
     """Check the prerequisites and submit the creation job; the running job when one is under way."""
     current = creation_of(period)
+    if current is not None and current.state is CreationState.SIGNING:
+        raise CreationRefused(f"{period.month:02d}/{period.year} döneminin imzalı dosyaları şu anda hazırlanıyor; bu "
+                              "iş bitmeden dönem yeniden oluşturulamaz.")
     if current is not None and current.state is CreationState.PREPARING and current.job_id is not None:
         job = get_session().get(Job, current.job_id)
         if job is not None and job.active:

@@ -61,6 +61,9 @@ class _Signed:
     tax_totals: dict[str, str] | None = None
 
 
+FINISH_ATTEMPTS = 3  # takes of the finishing job (a storage hiccup is retried; the last one gives up)
+
+
 def _files(creation: DefterCreation) -> list[DefterFile]:
     return list(get_session().scalars(
         select(DefterFile).where(DefterFile.creation_id == creation.id,
@@ -144,6 +147,13 @@ def finish_signing(job: JobContext) -> dict[str, Any]:
             stored = _store_part(name, unsigned_key, unsigned_size, prepared, (signature_xml or "").encode())
         except CreationRefused as refusal:
             _back_to_prepared(creation_id, refusal.message)
+            raise
+        except ValueError as exc:  # the prepared file no longer matches its digest: sign it again
+            _back_to_prepared(creation_id, f"{name} hazırlandığından beri değişmiş olabilir; yeniden imzalayınız.")
+            raise CreationRefused(f"{name}: {exc}") from exc
+        except Exception:
+            if job.attempt >= FINISH_ATTEMPTS:  # the last take: let the user sign again instead of waiting forever
+                _back_to_prepared(creation_id, f"{name} imzalı olarak saklanamadı; yeniden imzalayınız.")
             raise
         with unit_of_work() as work:
             row = work.session.get(DefterFile, file_id)
