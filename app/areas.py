@@ -30,6 +30,8 @@ AREAS = (
     Area("edefter", "edefter.index", "e-Defter"),
     Area("yevmiye", None, menu_parent="edefter"),  # e-Defter > Yevmiye Kayıtları, API Anahtarları
     Area("defter", None, menu_parent="edefter"),  # e-Defter > Defter Oluştur (linked from the e-Defter page)
+    Area("donemler", None, menu_parent="edefter"),  # e-Defter > Defter Dönemleri (deadlines, states)
+    Area("defter_arsivi", None, menu_parent="edefter"),  # e-Defter > e-Defter Arşivi (SPEC D8)
     Area("api", None),  # /api/v1: the web service for accounting programs (JSON, API keys)
     Area("egitim", None),  # Eğitim: the trainer's room (demo/training mode), linked from the header for trainers
 )

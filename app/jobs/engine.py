@@ -114,6 +114,22 @@ def _register_tasks(huey: Huey, app: Flask) -> TaskWrapper:
         with app.app_context():
             submit(WRITE_OFF.name, None, "Süresi dolan kontör paketleri", idempotency_key=daily_key())
 
+    @huey.periodic_task(crontab(minute="*/5"), name="bekleyen_defter_gonderimleri")
+    def send_due_berats() -> None:
+        # A berat or DR that could not reach GİB is tried again with backoff, even when nobody watches the page.
+        from app.edefter.sending.operations import retry_due_submissions
+
+        with app.app_context():
+            retry_due_submissions()
+
+    @huey.periodic_task(crontab(hour="7", minute="0"), name="berat_suresi_uyarilari")
+    def raise_deadline_warnings() -> None:
+        # Once a day: warn about berat deadlines that are near or past (SPEC D11).
+        from app.edefter.deadlines.warnings import raise_daily_warnings
+
+        with app.app_context():
+            raise_daily_warnings()
+
     return run_job
 
 

@@ -6,6 +6,7 @@ from app.models.authorisation import Authorisation, AuthorisationRole, Authorisa
 from app.models.calendar import DeadlineExtension, ExtensionScope, PublicHoliday
 from app.models.cancellation import CancellationRequest, CancellationStatus, ObjectionMethod, PartyRole, RequestKind
 from app.models.defter_file import CreationState, DefterCreation, DefterFile, DefterFileKind
+from app.models.defter_submission import DefterSubmission, SubmissionState
 from app.models.edefter import (
     AccountingContract,
     BeratPeriod,
@@ -42,6 +43,9 @@ from app.models.service import (
 from app.models.taxpayer import Taxpayer, TaxpayerKind
 from app.models.training import Trainee, TrainingClass
 
+# Modules whose names are imported from the module itself (registered here with the metadata).
+from app.models import deadline_warning, edefter_archive  # noqa: E402,F401
+
 __all__ = [
     "AccountingContract",
     "ArchivedDocument",
@@ -63,6 +67,7 @@ __all__ = [
     "DefterCreation",
     "DefterFile",
     "DefterFileKind",
+    "DefterSubmission",
     "EdefterBranch",
     "EdefterSettings",
     "EFaturaApplication",
@@ -94,6 +99,7 @@ __all__ = [
     "RequestStatus",
     "ServiceLabel",
     "ServiceRequest",
+    "SubmissionState",
     "Taxpayer",
     "TaxpayerKind",
     "Trainee",

@@ -1,0 +1,3 @@
+"""e-Defter archive models (SPEC D8): filled in by the archive work."""
+
+from __future__ import annotations
