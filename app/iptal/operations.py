@@ -26,7 +26,9 @@ from app.iptal.rules import (
     check_objection_document,
     check_objection_deadline,
     check_window,
+    label_of,
     not_found_message,
+    objection_overdue,
     wrong_role_message,
 )
 from app.models import (
@@ -261,25 +263,29 @@ class BatchResult:
     skipped: list[str] = field(default_factory=list)  # messages, one per request left alone
 
 
-def delete_requests(taxpayer: Taxpayer, request_ids: list[int]) -> BatchResult:
-    """"Seçilen Talepleri Sil": the requester withdraws its own pending requests."""
+def delete_requests(taxpayer: Taxpayer, request_ids: list[int], kind: RequestKind = RequestKind.IPTAL) -> BatchResult:
+    """"Seçilen Talepleri Sil": the requester withdraws its own pending requests of the list's kind (an iptal id
+    sent from the itiraz list, or the other way round, is not touched)."""
     result = BatchResult()
     with unit_of_work() as work:
-        _delete_pending(work, taxpayer, request_ids, result)
+        _delete_pending(work, taxpayer, request_ids, kind, result)
     return result
 
 
-def _delete_pending(work: Work, taxpayer: Taxpayer, request_ids: list[int], result: BatchResult) -> None:
+def _delete_pending(work: Work, taxpayer: Taxpayer, request_ids: list[int], kind: RequestKind,
+                    result: BatchResult) -> None:
     requests = work.session.scalars(
         select(CancellationRequest)
-        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.requester_taxpayer_id == taxpayer.id)
+        .where(CancellationRequest.id.in_(request_ids), CancellationRequest.requester_taxpayer_id == taxpayer.id,
+               CancellationRequest.kind == kind)
         .with_for_update(of=CancellationRequest)
         .execution_options(populate_existing=True)
     ).all()
     for request in requests:
-        if request.status is not CancellationStatus.PENDING:
+        if request.status is not CancellationStatus.PENDING or objection_overdue(request.kind, request.status,
+                                                                                 request.invoice):
             result.skipped.append(
-                f"{request.invoice.number} numaralı faturanın talebi '{request.status_label}' durumunda olduğu için "
+                f"{request.invoice.number} numaralı faturanın talebi '{label_of(request)}' durumunda olduğu için "
                 "silinemez."
             )
             continue
@@ -311,7 +317,7 @@ def _requests_to_answer(taxpayer: Taxpayer, request_ids: list[int], status: Canc
     answerable, skipped = [], []
     for request in get_session().scalars(query).unique():
         if request.status is not CancellationStatus.PENDING:
-            skipped.append(f"{request.invoice.number} numaralı faturanın talebi zaten '{request.status_label}' durumunda.")
+            skipped.append(f"{request.invoice.number} numaralı faturanın talebi zaten '{label_of(request)}' durumunda.")
             continue
         if status is CancellationStatus.APPROVED:
             try:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, Row, select
 
 from app.formatting import ISTANBUL, local_today
-from app.iptal.rules import objection_deadline
+from app.iptal.rules import label_of, objection_overdue, status_label
 from app.models import CancellationRequest, CancellationStatus, Invoice, ObjectionMethod, RequestKind, Taxpayer
 from app.pagination import Page, paginate
 
@@ -42,13 +42,11 @@ class RequestRow:
 
     @property
     def overdue(self) -> bool:
-        """An objection still unanswered after the 15th of the next month: it now counts as not accepted."""
-        return (self.kind is RequestKind.ITIRAZ and self.status is CancellationStatus.PENDING
-                and local_today() > objection_deadline(self.invoice))  # type: ignore[arg-type]
+        return objection_overdue(self.kind, self.status, self.invoice)
 
     @property
     def status_label(self) -> str:
-        return "Süresinde Onaylanmadı" if self.overdue else self.status.label_for(self.kind)
+        return status_label(self.kind, self.status, self.invoice)
 
 
 LIST_COLUMNS = (
@@ -172,7 +170,7 @@ def requests_to_answer(taxpayer: Taxpayer, request_ids: list[int],
             pending.append(request)
         else:
             answered.append(f"{request.invoice.number} numaralı faturanın {request.kind.value} talebi zaten "
-                            f"'{request.status_label}' durumunda; bu talep için yeniden onay ya da ret verilemez.")
+                            f"'{label_of(request)}' durumunda; bu talep için yeniden onay ya da ret verilemez.")
     return pending, answered
 
 
@@ -201,9 +199,10 @@ def own_pending(taxpayer: Taxpayer, request_ids: list[int], kind: RequestKind) -
     """The chosen requests this taxpayer made that are still pending: what "Seçilen Talepleri Sil" asks about."""
     from app.db import get_session
 
-    return list(get_session().scalars(
+    chosen = get_session().scalars(
         select(CancellationRequest).where(
             CancellationRequest.id.in_(request_ids), CancellationRequest.requester_taxpayer_id == taxpayer.id,
             CancellationRequest.kind == kind, CancellationRequest.status == CancellationStatus.PENDING,
         ).order_by(CancellationRequest.id)
-    ).unique())
+    ).unique()
+    return [request for request in chosen if not objection_overdue(request.kind, request.status, request.invoice)]

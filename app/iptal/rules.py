@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from flask import current_app
 
 from app.formatting import format_amount, format_form_date, local_today
-from app.models import Invoice, PartyRole, RequestKind
+from app.models import CancellationRequest, CancellationStatus, Invoice, PartyRole, RequestKind
 from app.models.invoice import PORTAL_CANCELLABLE_PROFILES
 from app.refusals import Refused
 
@@ -89,10 +90,29 @@ def check_window(invoice: Invoice, act: str, today: date | None = None) -> None:
         )
 
 
-def objection_deadline(invoice: Invoice) -> date:
+def objection_deadline(invoice: Any) -> date:
     """The 15th of the month after the invoice's month: an objection accepted later does not count (guide §5.2)."""
     first_of_next = (invoice.issue_date.replace(day=1) + timedelta(days=32)).replace(day=1)
     return first_of_next.replace(day=15)
+
+
+OVERDUE_OBJECTION_LABEL = "Süresinde Onaylanmadı"
+
+
+def objection_overdue(kind: RequestKind, status: CancellationStatus, invoice: Any, today: date | None = None) -> bool:
+    """An objection still unanswered after its deadline: it now counts as not accepted, for good (nobody can accept,
+    reject or withdraw it). ``invoice`` needs only ``issue_date`` (an ORM invoice or a list row's cells)."""
+    return (kind is RequestKind.ITIRAZ and status is CancellationStatus.PENDING
+            and (today or local_today()) > objection_deadline(invoice))
+
+
+def status_label(kind: RequestKind, status: CancellationStatus, invoice: Any) -> str:
+    """The state as the lists and every message name it (an overdue objection has a label of its own)."""
+    return OVERDUE_OBJECTION_LABEL if objection_overdue(kind, status, invoice) else status.label_for(kind)
+
+
+def label_of(request: CancellationRequest) -> str:
+    return status_label(request.kind, request.status, request.invoice)
 
 
 def check_objection_deadline(invoice: Invoice, today: date | None = None) -> None:

@@ -161,7 +161,3 @@ class CancellationRequest(Base):
     objection_method: Mapped[ObjectionMethod | None] = mapped_column(_enum(ObjectionMethod))
 
     invoice: Mapped[Invoice] = relationship(lazy="joined", innerjoin=True)
-
-    @property
-    def status_label(self) -> str:
-        return self.status.label_for(self.kind)

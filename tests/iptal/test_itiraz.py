@@ -297,3 +297,35 @@ def test_a_stranger_sees_no_objection(client, login_as, party, invoice_factory, 
     assert invoice.number not in text(lists)
     refused, _ = object_to(client, stranger, invoice, "ALICI")
     assert refused.status_code == 422 and "bulunamadı" in text(refused)
+
+
+def test_an_overdue_objection_cannot_be_withdrawn(client, login_as, party, invoice_factory, db_session):
+    """Past the 15th of the next month the objection counts as not accepted, for good: the list, the delete question
+    and the message all call it "Süresinde Onaylanmadı", and it stays."""
+    seller, buyer = party("anadolu"), party("ege")
+    invoice = invoice_factory(seller, buyer)
+    login_as(buyer.taxpayer)
+    object_to(client, buyer, invoice, "ALICI")
+    stored = only_request(db_session)
+    stored.invoice.issue_date = stored.invoice.delivered_on = local_today() - timedelta(days=75)
+    db_session.commit()
+    asked = client.post("/FaturaIptal/itiraz/talepler/sil", data={"secim": [str(stored.id)]})
+    assert invoice.number not in text(asked)  # not offered for deletion
+    done = client.post("/FaturaIptal/itiraz/talepler/sil", data={"secim": [str(stored.id)], "onay": "evet"})
+    page = text(client.get(done.headers["Location"]))
+    assert "'Süresinde Onaylanmadı' durumunda olduğu için silinemez" in page
+    assert only_request(db_session).status is CancellationStatus.PENDING
+
+
+def test_the_iptal_list_cannot_delete_an_objection(client, login_as, party, invoice_factory, db_session):
+    seller, buyer = party("anadolu"), party("ege")
+    invoice = invoice_factory(seller, buyer)
+    login_as(buyer.taxpayer)
+    object_to(client, buyer, invoice, "ALICI")
+    objection = only_request(db_session)
+    asked = client.post("/FaturaIptal/talepler/sil", data={"secim": [str(objection.id)]})
+    assert invoice.number not in text(asked)
+    client.post("/FaturaIptal/talepler/sil", data={"secim": [str(objection.id)], "onay": "evet"})
+    assert only_request(db_session).status is CancellationStatus.PENDING
+    client.post("/FaturaIptal/itiraz/talepler/sil", data={"secim": [str(objection.id)], "onay": "evet"})
+    assert only_request(db_session).status is CancellationStatus.DELETED

@@ -155,7 +155,7 @@ def delete_selected(tur: str) -> Response:
     if request.form.get("onay") != "evet":
         chosen = queries.own_pending(acting_taxpayer(), ids, kind)
         return render_template("iptal/confirm_delete.html", requests=chosen, words=words_for(kind))
-    result = operations.delete_requests(acting_taxpayer(), ids)
+    result = operations.delete_requests(acting_taxpayer(), ids, kind)
     return see_other(result_url(kind, result, "{count} talep silindi."))
 
 
