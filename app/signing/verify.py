@@ -120,7 +120,8 @@ def _parse(xml: bytes) -> etree._Element | None:
     return root
 
 
-def _parse_time(text: str | None) -> datetime | None:
+def parse_signing_time(text: str | None) -> datetime | None:
+    """xades:SigningTime as a datetime (UTC when it names no zone); None when absent or not a time."""
     if not text:
         return None
     try:
@@ -130,7 +131,8 @@ def _parse_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _embedded_certificates(signature: etree._Element) -> list[x509.Certificate]:
+def embedded_certificates(signature: etree._Element) -> list[x509.Certificate]:
+    """The certificates in ds:KeyInfo (unreadable ones skipped: the chain check then fails on its own)."""
     certificates = []
     for element in signature.iterfind(f"{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate"):
         try:
@@ -139,6 +141,8 @@ def _embedded_certificates(signature: etree._Element) -> list[x509.Certificate]:
             continue
     return certificates
 
+
+_parse_time = parse_signing_time  # the name fast_verify imports
 
 _REASONS = {
     "certificate_untrusted": "sertifika güvenilen bir sertifika hizmet sağlayıcısı tarafından verilmemiş.",
@@ -189,7 +193,7 @@ def verify_signature_element(
     whole document (minus the signature) computed elsewhere, for documents not held in memory."""
     if signature.find(f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}Reference[@URI='']") is None:
         return _fail("not_enveloped", "imza belgenin tamamını kapsamıyor.")
-    certificates = _embedded_certificates(signature)
+    certificates = embedded_certificates(signature)
     leaf = next((c for c in certificates if not certinfo.is_ca(c)), None)
     if leaf is None:
         return _fail("invalid_signature", "imzalayan sertifika imzada bulunamadı.")
@@ -206,7 +210,7 @@ def verify_signature_element(
         log.info("signature structure rejected: %s", exc)
         return _fail("invalid_signature", "imzanın yapısı hatalı.")
     signed_properties = next(r.signed_properties for r in results if isinstance(r, XAdESVerifyResult))
-    signing_time = _parse_time(signed_properties.findtext(f"{{{XADES_NS}}}SigningTime"))
+    signing_time = parse_signing_time(signed_properties.findtext(f"{{{XADES_NS}}}SigningTime"))
     if signing_time is None:
         return _fail("no_signing_time", "imzada imza zamanı (SigningTime) yok.")
 

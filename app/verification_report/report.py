@@ -27,7 +27,7 @@ from app.cards import trust_anchors
 from app.formats.safe_xml import XmlInputError, parse_untrusted
 from app.signing import certinfo
 from app.signing.placement import DS_NS, XADES_NS, c14n_without_signature
-from app.signing.verify import verify_signed_xml
+from app.signing.verify import embedded_certificates, parse_signing_time, verify_signed_xml
 from app.storage import file_store
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024  # documents held in memory for a report (e-Defter parts: decision note 0092)
@@ -163,7 +163,7 @@ class _Details:
         self.anchor, self.chain = self._chain(anchors)
         self.anchor_name = self.anchor.subject.rfc4514_string() if self.anchor is not None else ""
         self.signed_properties = self._find(f".//{{{XADES_NS}}}SignedProperties")
-        self.signing_time = _time(self._text(f".//{{{XADES_NS}}}SigningTime"))
+        self.signing_time = parse_signing_time(self._text(f".//{{{XADES_NS}}}SigningTime"))
         method = self._find(f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}SignatureMethod")
         self.signature_method = method.get("Algorithm", "") if method is not None else ""
 
@@ -175,15 +175,7 @@ class _Details:
         return (found.text or "").strip() if found is not None else ""
 
     def _certificates(self) -> list[x509.Certificate]:
-        if self.signature is None:
-            return []
-        found = []
-        for element in self.signature.iterfind(f"{{{DS_NS}}}KeyInfo/{{{DS_NS}}}X509Data/{{{DS_NS}}}X509Certificate"):
-            try:
-                found.append(x509.load_der_x509_certificate(b64decode("".join((element.text or "").split()))))
-            except ValueError:
-                continue
-        return found
+        return embedded_certificates(self.signature) if self.signature is not None else []
 
     def _chain(self, anchors: list[x509.Certificate]) -> tuple[x509.Certificate | None, list[CertificateLine]]:
         if self.leaf is None:
@@ -351,16 +343,6 @@ def _reference_name(reference: etree._Element, uri: str | None) -> str:
     if kind.endswith("#SignedProperties"):
         return "SignedProperties"
     return f"{uri}" if uri else "-"
-
-
-def _time(text: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def app_anchor_names() -> list[str]:
