@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import get_session, utcnow
-from app.journal.periods import ensure_period, locked_period, period_name, refuse_unless_open
-from app.journal.problems import MAX_PROBLEMS, JournalRefused, Place, Problem
+from app.journal.periods import drop_if_unused, ensure_period, locked_period, period_name, refuse_unless_open
+from app.journal.problems import MAX_PROBLEMS, JournalRefused, PeriodNotFound, Place, Problem
 from app.journal.rules import PeriodBounds, check_balance, check_head, check_line
 from app.models import JournalBatch, JournalEntry, JournalLine, JournalPeriod, JournalSource
 from app.unit_of_work import unit_of_work
@@ -156,6 +156,14 @@ def ingest(taxpayer_id: int, bounds: PeriodBounds, entries: Iterable[RawEntry], 
         if replay is None:
             raise
         return replay
+    except PeriodNotFound:
+        # A refused batch removed the month it had opened just before this one locked it (the entries may be a
+        # stream read once, so this batch is not replayed here): the sender retries, as after any 409.
+        raise JournalRefused("Dönem bu sırada başka bir gönderimle değişti; gönderimi yeniden deneyiniz.",
+                             status=409) from None
+    except JournalRefused:
+        drop_if_unused(period_id)
+        raise
 
 
 def _replay(session: Session, period_id: int, arrival: Arrival) -> BatchResult | None:

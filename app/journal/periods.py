@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, object_session
 from app.db import get_session
 from app.journal.problems import JournalRefused, PeriodNotFound
 from app.journal.rules import PeriodBounds
-from app.models import CreationState, DefterCreation, JournalPeriod, JournalPeriodState
+from app.models import CreationState, DefterCreation, JournalBatch, JournalPeriod, JournalPeriodState
 from app.unit_of_work import unit_of_work
 
 _PERIOD: Final = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -57,6 +57,20 @@ def ensure_period(taxpayer_id: int, bounds: PeriodBounds) -> int:
         if found is None:
             raise
         return found.id
+
+
+def drop_if_unused(period_id: int) -> None:
+    """Remove a period that a refused batch opened and nothing else used (no batch, no creation), so a refusal
+    leaves no empty month behind on the lists."""
+    with unit_of_work() as work:
+        period = work.session.scalars(select(JournalPeriod).where(JournalPeriod.id == period_id).with_for_update()
+                                      .execution_options(populate_existing=True)).one_or_none()
+        if period is None or period.state is not JournalPeriodState.OPEN or period.entry_count:
+            return
+        used = work.session.scalar(select(JournalBatch.id).where(JournalBatch.period_id == period_id).limit(1))
+        created = work.session.scalar(select(DefterCreation.id).where(DefterCreation.period_id == period_id))
+        if used is None and created is None:
+            work.session.delete(period)
 
 
 def locked_period(session: Session, period_id: int) -> JournalPeriod:

@@ -54,6 +54,19 @@ def test_one_bad_line_refuses_the_whole_batch(client, company, make_key, db_sess
     assert "iki ondalık" in pointers["/maddeler/1/satirlar/0/borc"]
     assert "borç toplamı" in pointers["/maddeler/2"]
     assert _count(db_session, JournalEntry) == 0 and _count(db_session, JournalLine) == 0
+    # The month the refused batch would have opened is not left behind, empty, on the lists.
+    assert _count(db_session, JournalPeriod) == 0
+
+
+def test_a_refusal_keeps_a_month_that_has_entries(client, company, make_key, db_session):
+    token = make_key(company)
+    assert client.post(entries_url(company.identifier), json={"maddeler": [sale("1")]},
+                       headers=bearer(token)).status_code == 201
+    bad = sale("2")
+    bad["satirlar"][0]["borc"] = "x"
+    assert client.post(entries_url(company.identifier), json={"maddeler": [bad]},
+                       headers=bearer(token)).status_code == 422
+    assert _count(db_session, JournalPeriod) == 1 and _count(db_session, JournalEntry) == 1
 
 
 def test_each_rule_is_named(client, company, make_key):
