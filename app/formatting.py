@@ -189,6 +189,15 @@ def format_gib_code(code: str | None) -> str:
     return GIB_CODE_NAMES.get(code or "", code or "")
 
 
+MONTH_NAMES = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
+               "Aralık")
+
+
+def format_month(year: int, month: int) -> str:
+    """"Ocak 2026": a month as the portal's screens and handouts name it."""
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
 def local_today() -> date:
     """Today in Istanbul as the portal sees it (the training clock applied, decision note 0130)."""
     return clock.today()

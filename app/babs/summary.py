@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, or_, select
 
 from app.babs.outcome import Outcome, outcome_of
 from app.db import get_session
-from app.formatting import local_today
+from app.formatting import format_month, local_today
 from app.models import (
     CancellationRequest,
     CancellationStatus,
@@ -63,11 +63,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
-
-
-MONTH_NAMES = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
-               "Kasım", "Aralık")
+        return format_month(self.year, self.month)
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from app import clock
-from app.formatting import format_amount
+from app.formatting import format_amount, format_month
 from app.models import TrainingClass
 from app.training import records
 from app.training.roster import TraineePlan, plan_class
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-MONTHS = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
-          "Aralık")
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def _steps(plan: TraineePlan, partner: TraineePlan, today: date) -> tuple[tuple[
         )),
         ("7. e-Defter", (
             "e-Defter → Firma İşlemleri: Firma Ayarları ve Sözleşme Ayarları hazırdır, kontrol ediniz.",
-            f"{MONTHS[month - 1]} {year} dönemi için 10 yevmiye maddesi yüklüdür: e-Defter oluşturup GİB'e gönderiniz.",
+            f"{format_month(year, month)} dönemi için 10 yevmiye maddesi yüklüdür: e-Defter oluşturup GİB'e gönderiniz.",
         )),
     )
 
