@@ -68,6 +68,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # checked against it before signing (needs the saxonche package).
     "EDEFTER_PART_MAX_KB": (200 * 1024, _as_int),
     "EDEFTER_SCHEMATRON_DIR": ("", str),
+    # Defter Dönemleri and the daily job: a berat deadline this many days away (or fewer) is "near" (note 0141).
+    "BERAT_WARNING_DAYS": (7, _as_int),
     # Demo/training only: an imported invoice without a signature becomes the uploader's own (seen by nobody
     # else, never cancellable) instead of being refused (decision note 0053). Refused in production.
     "ACCEPT_UNSIGNED_INVOICES": (False, _as_bool),

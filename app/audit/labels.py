@@ -57,6 +57,9 @@ ACTION_LABELS: dict[str, str] = {
     "egitim_saati_degistirildi": "Eğitim saati değiştirildi",
     "resmi_tatil_eklendi": "Resmî tatil takvime eklendi",
     "berat_suresi_uzatildi": "Berat yükleme süresi uzatıldı (GİB duyurusu)",
+    "berat_suresi_uyarisi": "Berat yükleme süresi uyarısı",
+    "berat_suresi_uyarisi_kapandi": "Berat süresi uyarısı kapandı",
+    "berat_suresi_uyarisi_yeniden": "Berat süresi uyarısı yeniden açıldı",
 }
 
 RESULT_LABELS: dict[str, str] = {
@@ -71,6 +74,7 @@ RESULT_LABELS: dict[str, str] = {
 
 OBJECT_LABELS: dict[str, str] = {
     "egitim_sinifi": "Eğitim sınıfı",
+    "berat_donemi": "Berat dönemi",
     "egitim_saati": "Eğitim saati",
     "sertifika": "Sertifika",
     "mukellef": "Mükellef",

@@ -12,6 +12,7 @@ from app.authorisations.access import Access
 from app.db import get_session, utcnow
 from app.edefter.company.contract_rules import missing_bookkeeper
 from app.edefter.deadlines.calendar import DueBerat, nearest_berats
+from app.edefter.deadlines.warnings import open_warnings, warning_days
 from app.formatting import local_today
 from app.iptal.rules import window_days
 from app.models import (
@@ -42,6 +43,9 @@ class ClientRow:
     labels_pending: int = 0  # Hizmet Aktivasyonu: labels sent to GİB and waiting for its approval
     berat: DueBerat | None = None  # the period whose berats are due next (or overdue), for a company on e-Defter
     berat_days_left: int | None = None
+    berat_near: bool = False  # the deadline is PORTAL_BERAT_WARNING_DAYS or fewer days away
+    berat_warnings: int = 0  # open warnings the daily job raised (periods near or past their deadline)
+    berat_overdue_warned: bool = False  # one of them is for a deadline that has passed
 
     @property
     def taxpayer_id(self) -> int:
@@ -104,6 +108,8 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
         .group_by(ServiceLabel.taxpayer_id)
     ).all())
     berats = nearest_berats([c.taxpayer for c in choices], today)
+    warnings = open_warnings(ids)
+    near_days = warning_days()
     rows = []
     for choice in choices:
         tid = choice.taxpayer.id
@@ -120,5 +126,8 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
             labels_pending=labels_pending.get(tid, 0),
             berat=berats.get(tid),
             berat_days_left=berats[tid].days_left(today) if tid in berats else None,
+            berat_near=tid in berats and berats[tid].days_left(today) <= near_days,
+            berat_warnings=len(warnings.get(tid, [])),
+            berat_overdue_warned=any(w.days_left(today) < 0 for w in warnings.get(tid, [])),
         ))
     return rows

@@ -13,6 +13,7 @@ from app.audit import labels, queries
 from app.authorisations import queries as authorisation_queries
 from app.office import queries as office_queries
 from app.blueprints.home import bp
+from app.edefter.deadlines.summary import summary_of
 from app.formatting import local_today
 from app.htmx import render
 
@@ -30,9 +31,11 @@ def index() -> str:
     if not current_user.is_authenticated:
         return render_template("home/index.html", clients=[], offers=[])
     choices = acting_choices()
+    today = local_today()
     return render_template("home/index.html", offers=authorisation_queries.waiting_for_acceptance(current_user),
                            clients=office_queries.client_overview(choices) if len(choices) > 1 else [],
-                           today=local_today())
+                           berat=summary_of(choices[0].taxpayer, today) if len(choices) == 1 else None,
+                           today=today)
 
 
 @bp.get("/hesabim")
@@ -40,7 +43,8 @@ def index() -> str:
 def account() -> Response:
     """The taxpayer's identity and its latest recorded acts."""
     page = queries.history(acting_taxpayer(), queries.HistoryFilter(), 1, RECENT_ON_ACCOUNT_PAGE)
-    return render("home/account.html", "home/_recent.html", page=page)
+    return render("home/account.html", "home/_recent.html", page=page,
+                  berat=summary_of(acting_taxpayer(), local_today()))
 
 
 def _history_filter() -> tuple[queries.HistoryFilter, str | None]:

@@ -82,3 +82,14 @@ def deadline_command(kimlik: str, donem: str) -> None:
                + (f" (yasal süre {deadline.legal_date.strftime('%d.%m.%Y')}; {deadline.moved_because})"
                   if deadline.moved_because else ""))
     click.echo(f"İkincil kopya son günü: {deadline.secondary_copy_due.strftime('%d.%m.%Y')}")
+
+
+@takvim_cli.command("uyarilar")
+@click.option("--gun", default=None, help="Hangi günün uyarıları (GG.AA.YYYY); verilmezse bugün.")
+def warnings_command(gun: str | None) -> None:
+    """Raise today's berat deadline warnings by hand (what the daily job does at 07:00)."""
+    from app.edefter.deadlines.warnings import raise_daily_warnings
+
+    result = raise_daily_warnings(_day(gun) if gun else None)
+    click.echo(f"{result.taxpayers} mükellef denetlendi: {result.raised} yeni uyarı, {result.reopened} yeniden açılan, "
+               f"{result.closed} kapanan uyarı.")
