@@ -68,6 +68,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # checked against it before signing (needs the saxonche package).
     "EDEFTER_PART_MAX_KB": (200 * 1024, _as_int),
     "EDEFTER_SCHEMATRON_DIR": ("", str),
+    # e-Defter Arşivi (issue 14): a folder with GİB's edefter.xsd (and what it imports); uploaded files are then
+    # validated against it while they stream (decision note 0160). Empty: the XSD check is skipped and said so.
+    "EDEFTER_XSD_DIR": ("", str),
     # Defter Dönemleri and the daily job: a berat deadline this many days away (or fewer) is "near" (note 0141).
     "BERAT_WARNING_DAYS": (7, _as_int),
     # Demo/training only: an imported invoice without a signature becomes the uploader's own (seen by nobody

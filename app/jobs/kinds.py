@@ -70,6 +70,9 @@ def installed_kinds(app: Flask) -> dict[str, JobKind]:
     kinds = [GIB_CHECK, APPROVAL_CHECK, USER_LIST, WRITE_OFF, TRAINING_CARDS, ARCHIVE_IMPORT]
     kinds.append(JOURNAL_IMPORT)
     kinds.extend((EDEFTER_PREPARE, EDEFTER_FINISH))
+    from app.edefter.archive.operations import UPLOAD as EDEFTER_ARCHIVE_UPLOAD
+
+    kinds.append(EDEFTER_ARCHIVE_UPLOAD)
     if app.config.get("TESTING"):
         from app.jobs import testing
 

@@ -120,6 +120,25 @@ def records_of_b(app, party, invoice_factory, db_session, grant) -> RecordsOfB:
                              part_index=0, file_name=f"{ege.taxpayer.identifier}-202402-Y-000000.xml",
                              unique_id="YEVGIZLI0002")
     db_session.add(defter_file)
+    db_session.flush()
+    from app.models import DefterSubmission, SubmissionState  # GİB'e Gönderim: Ege's approved berat
+
+    submission = DefterSubmission(taxpayer_id=ege.taxpayer.id, period_id=journal.id, creation_id=creation.id,
+                                  file_id=defter_file.id, kind=DefterFileKind.YEVMIYE_BERAT, part_index=0,
+                                  state=SubmissionState.APPROVED, idempotency_key="gizli-gonderim", attempts=1,
+                                  requested_by="Gizli", approved_file_name="GIB-GIZLI.xml", approved_key="0" * 64)
+    db_session.add(submission)
+    from app.models.edefter_archive import (  # e-Defter Arşivi: an upload and an archived file of Ege's
+        ArchiveKind, ArchiveOrigin, EdefterArchiveEntry, EdefterArchiveUpload)
+
+    archive_upload = EdefterArchiveUpload(taxpayer_id=ege.taxpayer.id, filename="gizli-defter.zip", sha256="0" * 64,
+                                          size=1)
+    db_session.add(archive_upload)
+    db_session.flush()
+    archive_entry = EdefterArchiveEntry(taxpayer_id=ege.taxpayer.id, kind=ArchiveKind.YEVMIYE,
+                                        origin=ArchiveOrigin.UPLOAD, year=2023, month=12, file_name="gizli-defter.xml",
+                                        sha256="0" * 64, size=1, last_entry_counter=9, upload_id=archive_upload.id)
+    db_session.add(archive_entry)
     db_session.commit()
     request = db_session.scalars(select(CancellationRequest).where(CancellationRequest.invoice_id == invoice.id)).one()
     b_job_id = db_session.scalars(select(Job.id).where(Job.taxpayer_id == ege.taxpayer.id)).one()
@@ -142,6 +161,9 @@ def records_of_b(app, party, invoice_factory, db_session, grant) -> RecordsOfB:
             "period_id": journal.id,  # a JournalPeriod of Ege's (Yevmiye Kayıtları, Defter Oluştur)
             "key_id": api_key.id,
             "file_id": defter_file.id,
+            "submission_id": submission.id,
+            "upload_id": archive_upload.id,
+            "entry_id": archive_entry.id,
             "egitim.class_id": 1,  # training classes are the trainer's, never a taxpayer's: refused for A anyway
             "egitim.job_id": b_job_id,
         },

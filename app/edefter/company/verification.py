@@ -150,6 +150,19 @@ def verify_yevmiye_upload(taxpayer: Taxpayer, branch_value: str, stream: BinaryI
         return record_verification(taxpayer, scope, upload, summary, check), check
 
 
+def verify_kept_yevmiye(taxpayer: Taxpayer, branch_id: int | None, upload: StoredUpload, trust_anchors: list,
+                        max_bytes: int) -> tuple[YevmiyeVerification, SignatureCheck]:
+    """The same read, checks and record as "Yükle", for a yevmiye already kept in the file store (e-Defter
+    Arşivi's "Numaralandırmayı buradan başlat"): ``upload.path`` is the stored file, read where it lies."""
+    release_reads()
+    if queries.settings_of(taxpayer) is None:
+        raise EdefterRefused("Yevmiye doğrulamasından önce Firma Ayarları'nı kaydediniz.")
+    scope = scope_for(taxpayer, branch_id)
+    release_reads()
+    summary, check = read_and_check(upload, taxpayer, scope, trust_anchors, max_bytes)
+    return record_verification(taxpayer, scope, upload, summary, check), check
+
+
 def _chosen_branch_id(value: str) -> int | None:
     if not value:
         return None

@@ -1,0 +1,69 @@
+"""A large upload is checked by a job (app.jobs, immediate mode in the tests) whose status widget shows the counts;
+a run killed between files continues after the last committed one, charging nothing twice."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.edefter.archive import operations, rules
+from app.models import DefterFileKind, Job
+from app.models.edefter_archive import EdefterArchiveUpload, EdefterArchiveVerdict
+from tests.edefter_archive.conftest import entries, give_mb, page_text, upload, used_mb, zipped
+
+
+class Killed(Exception):
+    pass
+
+
+def test_a_zip_of_many_files_is_checked_by_a_job_with_its_counts(
+        client, company, signed_period, db_session, app, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(rules, "IMMEDIATE_MEMBERS", 1)
+    give_mb(app, company.taxpayer, 50)
+    members = {f.file_name: f.data for f in signed_period.of(DefterFileKind.YEVMIYE_BERAT)}
+    members |= {f.file_name: f.data for f in signed_period.of(DefterFileKind.KEBIR_BERAT)}
+    assert len(members) >= 2
+
+    response = upload(client, "beratlar.zip", zipped(members))
+
+    page = page_text(client.get(response.headers["Location"]))
+    db_session.expire_all()
+    [kept] = db_session.scalars(select(EdefterArchiveUpload)).all()
+    job = db_session.get(Job, kept.job_id)
+    assert job is not None and job.kind == rules.JOB_KIND and job.result["saklandi"] == len(members)
+    assert f"{len(members)} arşivlendi" in page and "Her dosyanın sonucu" in page
+    assert used_mb(db_session, company.taxpayer) == len(members)
+
+
+def test_a_run_killed_between_files_continues_where_it_stopped(
+        client, company, signed_period, db_session, app, monkeypatch):  # type: ignore[no-untyped-def]
+    give_mb(app, company.taxpayer, 50)
+    parts = signed_period.of(DefterFileKind.YEVMIYE_BERAT) + signed_period.of(DefterFileKind.KEBIR_BERAT)
+    members = {f.file_name: f.data for f in parts}
+    calls = []
+
+    def start_job(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed  # the queue never runs it here: the test plays the worker
+
+    monkeypatch.setattr(rules, "IMMEDIATE_MEMBERS", 0)
+    monkeypatch.setattr(operations, "submit", start_job)
+    with pytest.raises(Killed):
+        upload(client, "beratlar.zip", zipped(members))
+    db_session.expire_all()
+    [kept] = db_session.scalars(select(EdefterArchiveUpload)).all()
+
+    def dies_after_first(percent: int, phrase: str) -> None:
+        calls.append(phrase)
+        raise Killed
+
+    with app.app_context():
+        with pytest.raises(Killed):
+            operations.process_upload(kept.id, dies_after_first)
+        done = operations.process_upload(kept.id, lambda percent, phrase: None)
+        again = operations.process_upload(kept.id, lambda percent, phrase: None)
+    assert calls == [f"1/{len(members)} dosya işlendi."]
+    assert (done.stored_count, again.stored_count, again.processed) == (len(members),) * 3
+    db_session.expire_all()
+    assert len(db_session.scalars(select(EdefterArchiveVerdict)).all()) == len(members)
+    assert len(entries(db_session, company.taxpayer)) == len(members)
+    assert used_mb(db_session, company.taxpayer) == len(members)
