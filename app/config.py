@@ -71,6 +71,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # e-Defter Arşivi (issue 14): a folder with GİB's edefter.xsd (and what it imports); uploaded files are then
     # validated against it while they stream (decision note 0160). Empty: the XSD check is skipped and said so.
     "EDEFTER_XSD_DIR": ("", str),
+    # Sending berats/DR to GİB (issue 14): automatic tries of a file GİB could not be reached for (backoff 1, 2,
+    # 4 … minutes, at most EDEFTER_SEND_MAX_DELAY_MINUTES apart), then it is marked Hata (decision note 0150).
+    "EDEFTER_SEND_MAX_ATTEMPTS": (8, _as_int),
+    "EDEFTER_SEND_MAX_DELAY_MINUTES": (60, _as_int),
     # Defter Dönemleri and the daily job: a berat deadline this many days away (or fewer) is "near" (note 0141).
     "BERAT_WARNING_DAYS": (7, _as_int),
     # Demo/training only: an imported invoice without a signature becomes the uploader's own (seen by nobody

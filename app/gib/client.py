@@ -33,11 +33,14 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
-from app.gib.errors import GibBadResponse, GibError, GibRejected, GibTimeout, GibUnavailable
+from app.formats.gib.edefter_package import zip_file
+from app.gib.errors import GibBadResponse, GibError, GibRejected, GibServiceUnavailable, GibTimeout, GibUnavailable
 
 __all__ = [
     "BeratApproval",
     "ClockReading",
+    "EDEFTER_SERVICE",
+    "EdefterFileAnswer",
     "EFaturaApplication",
     "GibBadResponse",
     "GibClient",
@@ -59,6 +62,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+EDEFTER_SERVICE = "GİB e-Defter servisine"
 LABEL_PENDING = "Onay Bekliyor"
 LABEL_ACTIVE = "Hizmet Aktifleştirilmiştir"
 LABEL_CLOSED = "Hizmet Kapatılmıştır"
@@ -176,6 +180,17 @@ class BeratApproval:
     approved_at: datetime
     filename: str  # GIB-<VKN>-YYYYMM-YB-NNNNNN.xml
     approved_berat: bytes | None = field(default=None, repr=False)  # GİB-sealed XML
+
+
+@dataclass(frozen=True)
+class EdefterFileAnswer:
+    """GİB's answer to a zipped berat (``approval``, with the sealed berat) or DR (``acceptance_id``)."""
+
+    kind: str  # YB | KB | DR
+    filename: str
+    received_at: datetime
+    approval: BeratApproval | None = None
+    acceptance_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -438,6 +453,19 @@ class GibClient:
         payload = self._send("POST", "/api/v1/edefter/berats", idempotency_key, xml_body=signed_xml)
         return _read(lambda: _berat(payload))
 
+    def submit_edefter_file(self, file_name: str, signed_xml: bytes, *, idempotency_key: str) -> EdefterFileAnswer:
+        """Send one signed berat (YB/KB) or DR, zipped as GİB names it (``VKN-YYYYMM-YB-000001.zip`` holding the
+        ``.xml``). The same key for a retry of the same file: GİB answers it once, never approving it twice."""
+        zip_name = file_name.removesuffix(".xml") + ".zip"
+        body = zip_file(file_name, signed_xml)
+        try:
+            response = self._request("POST", f"/api/v1/edefter/files/{zip_name}", data=body,
+                                     headers=self._key_header(idempotency_key) | {"Content-Type": "application/zip"})
+        except GibUnavailable as exc:
+            raise GibServiceUnavailable(self.base_url, EDEFTER_SERVICE) from exc
+        payload = self._json(response)
+        return _read(lambda: _file_answer(payload))
+
     def period_berats(self, identifier: str, period: str) -> PeriodBerats:
         """Which berats of the period (YYYY-MM) GİB has approved ("were last period's berats sent?")."""
         payload = self._get_json(f"/api/v1/edefter/periods/{identifier}/{period}")
@@ -508,6 +536,12 @@ class GibClient:
         else:
             response = self._request(method, path, json=json_body, headers=headers)
         return self._json(response)
+
+    @staticmethod
+    def _key_header(idempotency_key: str) -> dict[str, str]:
+        if not idempotency_key or not idempotency_key.strip():
+            raise ValueError("GİB'e durum değiştiren her çağrı, işlemin kendi kaydına bağlı bir Idempotency-Key taşımalıdır.")
+        return {IDEMPOTENCY_HEADER: idempotency_key}
 
     def _get_json(self, path: str) -> dict[str, Any]:
         return self._json(self._request("GET", path))
@@ -633,6 +667,15 @@ def _berat(payload: dict[str, Any]) -> BeratApproval:
         filename=payload["filename"],
         approved_berat=base64.b64decode(encoded, validate=True) if encoded else None,
     )
+
+
+def _file_answer(payload: dict[str, Any]) -> EdefterFileAnswer:
+    if payload["kind"] == "DR":
+        return EdefterFileAnswer(kind="DR", filename=payload["filename"], received_at=_time(payload["received_at"]),
+                                 acceptance_id=str(payload["acceptance_id"]))
+    approval = _berat(payload)
+    return EdefterFileAnswer(kind=approval.kind, filename=approval.filename, received_at=approval.approved_at,
+                             approval=approval)
 
 
 def _period(payload: dict[str, Any]) -> PeriodBerats:

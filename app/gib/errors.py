@@ -20,6 +20,27 @@ class GibUnavailable(GibError):
         self.base_url = base_url
 
 
+class GibServiceUnavailable(GibUnavailable):
+    """One of GİB's services (e.g. e-Defter) could not be reached; the message names it and its address (D9)."""
+
+    def __init__(self, base_url: str, service: str) -> None:
+        super().__init__(base_url)
+        self.message = (
+            f"{service} ulaşılamadı ({_host_port(base_url)}). İnternet bağlantısını ve güvenlik duvarında bu adrese "
+            "izin verildiğini kontrol ediniz; gönderim daha sonra otomatik olarak tekrar denenecektir."
+        )
+        self.args = (self.message,)
+        self.service = service
+
+
+def _host_port(base_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname}:{port}"
+
+
 class GibTimeout(GibError):
     """GİB accepted the connection but did not answer in time."""
 

@@ -73,6 +73,9 @@ def installed_kinds(app: Flask) -> dict[str, JobKind]:
     from app.edefter.archive.operations import UPLOAD as EDEFTER_ARCHIVE_UPLOAD
 
     kinds.append(EDEFTER_ARCHIVE_UPLOAD)
+    from app.edefter.sending.operations import SEND as EDEFTER_SEND
+
+    kinds.append(EDEFTER_SEND)
     if app.config.get("TESTING"):
         from app.jobs import testing
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.journal.api_body import MAX_ENTRIES, MAX_LINES_PER_ENTRY
 from app.journal.fields import ENTERED_BY, ENTRY_COMMENT, ENTRY_DATE, ENTRY_NUMBER, LINE_FIELDS, Field
-from app.models import JournalPeriodState
+from app.models import JournalPeriodState, SubmissionState
 
 PROBLEM = "application/problem+json"
 
@@ -119,8 +119,16 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
                  "422": _problem("Kart/PIN eksik, kart bulunamadı ya da PIN yanlış.")}, "defter",
                 requestBody={"required": True, "content": {"application/json": {"schema": _ref("ImzaIstegi")}}})},
             base + "/gonder": {"parameters": [taxpayer, period], "post": _operation(
-                "GİB'e gönder", "Beratları GİB'e gönderme: henüz kullanılamıyor (501).",
-                {"501": _problem("Henüz kullanılamıyor.")}, "defter")},
+                "GİB'e gönder", "İmzalanmış dönemin yevmiye ve kebir beratlarını ve defter raporunu bir arka plan "
+                "işiyle GİB'e gönderir; GİB'in onayladığı (mühürlediği) beratlar doğrulanıp saklanır ve pakete "
+                "eklenir. Tekrar çağrı yalnızca hata almış ya da bekleyen dosyaları gönderir; aynı Idempotency-Key "
+                "ile tekrar yeni bir gönderim başlatmaz. Dönemin durumu ve dosyaların GİB cevapları "
+                "`GET .../donemler/{donem}` içinde `gonderimler` alanındadır.",
+                {"202": _json("Gönderim işi başlatıldı", "GibGonderimi"),
+                 "404": _problem("Dönem yok."),
+                 "409": _problem("Dönem imzalanmadı ya da GİB onaylı (yeniden gönderilemez).")}, "defter",
+                parameters=[{"in": "header", "name": "Idempotency-Key", "required": False,
+                             "schema": {"type": "string", "minLength": 1, "maxLength": 200}}])},
             base + "/paket": {"parameters": [taxpayer, period], "get": _operation(
                 "Paketi indir", "Dönemin e-Defter paketi (zip).",
                 {"200": {"description": "Zip", "content": {"application/zip": {}}},
@@ -143,7 +151,19 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
                     "donem": {"type": "string"},
                     "durum": {"type": "string", "enum": [state.value for state in JournalPeriodState]},
                     "durum_adi": {"type": "string"}, "madde_sayisi": {"type": "integer"},
-                    "satir_sayisi": {"type": "integer"}}},
+                    "satir_sayisi": {"type": "integer"},
+                    "gonderimler": {"type": "array", "items": _ref("DosyaGonderimi")}}},
+                "DosyaGonderimi": {"type": "object", "properties": {
+                    "dosya": {"type": "string"}, "tur": {"type": "string", "enum": ["YB", "KB", "DR"]},
+                    "durum": {"type": "string", "enum": [state.value for state in SubmissionState]},
+                    "durum_adi": {"type": "string"}, "deneme": {"type": "integer"},
+                    "sonraki_deneme": {"type": ["string", "null"]}, "gib_kodu": {"type": ["string", "null"]},
+                    "gib_mesaji": {"type": ["string", "null"]}, "onay_no": {"type": ["string", "null"]},
+                    "onay_zamani": {"type": ["string", "null"]}, "onayli_berat": {"type": ["string", "null"]},
+                    "onayli_berat_sha256": {"type": ["string", "null"]}}},
+                "GibGonderimi": {"type": "object", "properties": {
+                    "is_id": {"type": "integer"}, "durum": {"type": "string"}, "durum_adi": {"type": "string"},
+                    "donem": _ref("Donem"), "donem_adresi": {"type": "string"}}},
                 "DonemListesi": {"type": "object", "properties": {"donemler": {"type": "array",
                                                                                 "items": _ref("Donem")}}},
                 "Madde": {"type": "object", "properties": {

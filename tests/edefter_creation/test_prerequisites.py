@@ -111,7 +111,7 @@ def test_an_approved_period_is_never_created_again(client, company, gib, journal
     db_session.commit()
     refused = create(client, january.period.id)
     assert refused.status_code == 422
-    assert "onaylanmış bir dönemin defterleri yeniden oluşturulamaz" in text_of(refused)
+    assert "GİB onaylı dönem değiştirilemez: defterleri yeniden oluşturulamaz" in text_of(refused)
 
 
 def test_a_removed_card_leaves_the_period_unsigned_and_retryable(

@@ -70,3 +70,21 @@ def berat(identifier: str, period: str, kind: str = "YB", part: int = 1) -> etre
     etree.SubElement(root, f"{{{DS}}}SignatureValue", Id="DefterImzaDegeri").text = "ZGVmdGVy"
     etree.SubElement(root, f"{{{DS}}}Signature", Id="Signature_Berat")
     return root
+
+
+def defter_raporu(identifier: str, period: str) -> etree._Element:
+    """A minimal defter raporu (DR) with the fields GİB reads and a signature placeholder."""
+    year, month = period.split("-")
+    root = etree.Element(f"{{{EDEFTER}}}defterraporu", nsmap={"edefter": EDEFTER, "xbrli": XBRLI, "gl-cor": GL_COR,
+                                                               "ds": DS})
+    xbrl = etree.SubElement(root, f"{{{XBRLI}}}xbrl")
+    context = etree.SubElement(xbrl, f"{{{XBRLI}}}context", id="report_context")
+    entity = etree.SubElement(context, f"{{{XBRLI}}}entity")
+    etree.SubElement(entity, f"{{{XBRLI}}}identifier", scheme="http://www.gib.gov.tr").text = identifier
+    entries = etree.SubElement(xbrl, f"{{{GL_COR}}}accountingEntries")
+    info = etree.SubElement(entries, f"{{{GL_COR}}}documentInfo")
+    etree.SubElement(info, f"{{{GL_COR}}}entriesType").text = "other"
+    etree.SubElement(info, f"{{{GL_COR}}}uniqueID").text = f"EDR{year}{month}000001"
+    etree.SubElement(info, f"{{{GL_COR}}}periodCoveredStart").text = f"{period}-01"
+    etree.SubElement(root, f"{{{DS}}}Signature", Id="Signature_DR")
+    return root

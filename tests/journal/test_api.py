@@ -35,7 +35,7 @@ def test_a_batch_is_taken_and_read_back(client, company, make_key, db_session):
 
     state = client.get(f"/api/v1/mukellefler/{company.identifier}/donemler/{PERIOD}", headers=bearer(token)).get_json()
     assert state == {"donem": PERIOD, "durum": "acik", "durum_adi": "Kayıt Alınıyor", "madde_sayisi": 2,
-                     "satir_sayisi": 6}
+                     "satir_sayisi": 6, "gonderimler": []}
 
 
 def test_one_bad_line_refuses_the_whole_batch(client, company, make_key, db_session):
@@ -207,10 +207,10 @@ def test_rate_limit_per_key(app, client, company, make_key):
     assert client.get(url, headers=bearer(other)).status_code == 200
 
 
-def test_send_is_not_available_yet_and_the_description_is_served(client, company, make_key):
+def test_send_needs_a_period_and_the_description_is_served(client, company, make_key):
     token = make_key(company)
     answer = client.post(f"/api/v1/mukellefler/{company.identifier}/donemler/{PERIOD}/gonder", headers=bearer(token))
-    assert answer.status_code == 501 and "henüz" in answer.get_json()["detail"]
+    assert answer.status_code == 404 and "yevmiye kaydı yok" in answer.get_json()["detail"]
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")
     assert "/mukellefler/{vkn}/donemler/{donem}/maddeler" in spec["paths"]

@@ -1,5 +1,5 @@
 """/api/v1's e-Defter endpoints on both databases: wired to issue 13's creation operations (start, sign, package),
-the PIN only over TLS or loopback, and sending answering 501 until it exists."""
+the PIN only over TLS or loopback, and sending refused until the period is signed."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_package_before_creation_and_send(client, company, make_key):
     early = client.get(_url(company.identifier, "paket"), headers=bearer(token))
     assert early.status_code == 409 and early.mimetype == "application/problem+json"
     sent = client.post(_url(company.identifier, "gonder"), headers=bearer(token))
-    assert sent.status_code == 501 and "henüz kullanılamıyor" in sent.get_json()["detail"]
+    assert sent.status_code == 409 and "henüz imzalanmadı" in sent.get_json()["detail"]
 
 
 def test_an_accounting_program_creates_signs_and_downloads_its_month(app, client, party, login_as, make_key,

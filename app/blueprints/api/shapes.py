@@ -8,13 +8,27 @@ from app.formatting import format_plain_amount
 from app.journal.intake import BatchResult
 from app.journal.queries import EntryView
 from app.journal.rules import PeriodBounds
-from app.models import JournalLine, JournalPeriod, JournalPeriodState
+from app.models import DefterSubmission, JournalLine, JournalPeriod, JournalPeriodState
 
 
-def period_json(bounds: PeriodBounds, period: JournalPeriod | None) -> dict[str, Any]:
+def period_json(bounds: PeriodBounds, period: JournalPeriod | None,
+                submissions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     state = period.state if period else JournalPeriodState.OPEN
-    return {"donem": f"{bounds.year}-{bounds.month:02d}", "durum": state.value, "durum_adi": state.label,
-            "madde_sayisi": period.entry_count if period else 0, "satir_sayisi": period.line_count if period else 0}
+    shape = {"donem": f"{bounds.year}-{bounds.month:02d}", "durum": state.value, "durum_adi": state.label,
+             "madde_sayisi": period.entry_count if period else 0, "satir_sayisi": period.line_count if period else 0}
+    if submissions is not None:
+        shape["gonderimler"] = submissions
+    return shape
+
+
+def submission_json(row: DefterSubmission, file_name: str) -> dict[str, Any]:
+    """One berat/DR on its way to GİB and GİB's answer to it."""
+    return {"dosya": file_name, "tur": row.kind.value, "durum": row.state.value, "durum_adi": row.state.label,
+            "deneme": row.attempts,
+            "sonraki_deneme": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
+            "gib_kodu": row.gib_code, "gib_mesaji": row.gib_message, "onay_no": row.approval_no,
+            "onay_zamani": row.approved_at.isoformat() if row.approved_at else None,
+            "onayli_berat": row.approved_file_name, "onayli_berat_sha256": row.approved_sha256}
 
 
 def batch_json(result: BatchResult) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from werkzeug.routing import RequestRedirect
 from app.blueprints.api import bp
 from app.journal.openapi import document
 from app.blueprints.api.problems import from_http_error, from_refusal, problem
-from app.blueprints.api.shapes import batch_json, entry_json, period_json
+from app.blueprints.api.shapes import batch_json, entry_json, period_json, submission_json
 from app.edefter.creation import operations as creation
+from app.edefter.sending import operations as sending
+from app.edefter.sending import queries as sending_queries
 from app.formatting import parse_record_id
 from app.journal import queries
 from app.journal.api_body import check_length, parse_body
@@ -82,9 +84,14 @@ def periods(taxpayer: Taxpayer, key: ApiKey) -> Response:
 @bp.get("/mukellefler/<vkn>/donemler/<donem>")
 @keyed(ApiKeyScope.READ)
 def period_state(taxpayer: Taxpayer, key: ApiKey, donem: str) -> Response:
-    """A period's state and counts."""
+    """A period's state and counts, and each berat/DR sent to GİB with GİB's answer."""
     bounds = parse_period(donem)
-    return jsonify(period_json(bounds, queries.period_of(taxpayer.id, bounds)))
+    period = queries.period_of(taxpayer.id, bounds)
+    return jsonify(period_json(bounds, period, _submissions(period)))
+
+
+def _submissions(period: JournalPeriod | None) -> list[dict[str, Any]]:
+    return [submission_json(row, name) for row, name in sending_queries.submissions_with_names(period)]
 
 
 @bp.get("/mukellefler/<vkn>/donemler/<donem>/maddeler")
@@ -150,10 +157,18 @@ def entry(taxpayer: Taxpayer, key: ApiKey, donem: str, madde_id: str) -> Respons
 @bp.post("/mukellefler/<vkn>/donemler/<donem>/gonder")
 @keyed(ApiKeyScope.LEDGER)
 def send(taxpayer: Taxpayer, key: ApiKey, donem: str) -> Response:
-    """Sending the berats to GİB belongs to e-Defter gönderimi, not built yet."""
-    parse_period(donem)
-    return problem(501, "Beratların GİB'e gönderimi bu portalda henüz kullanılamıyor; e-Defter oluşturulup "
-                        "imzalandıktan sonra gönderim ayrı bir güncellemeyle gelecek.")
+    """Send the signed period's berats and DR to GİB as a job (202); the same Idempotency-Key starts nothing new."""
+    period = _ledger_period(taxpayer, donem)
+    try:
+        job = sending.start_sending(taxpayer, period, f"API anahtarı: {key.name}", _idempotency_key())
+    except sending.SendingRefused as refused:
+        return problem(409, refused.message)
+    job = sending_queries.fresh_job(job.id) or job
+    response = jsonify({"is_id": job.id, "durum": job.status.value, "durum_adi": job.status.label,
+                        "donem": period_json(parse_period(donem), period, _submissions(period)),
+                        "donem_adresi": url_for("api.period_state", vkn=taxpayer.identifier, donem=donem)})
+    response.status_code = 202
+    return response
 
 
 # --- e-Defter creation (issue 13's operations): start, sign, download -------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 
 from flask import Response, abort, flash, request, send_file, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.acting import acting_taxpayer, needs
 from app.authorisations.access import Need
@@ -13,7 +13,10 @@ from app.blueprints.defter import bp
 from app.cards import card_choice_from, certificate_for_confirmation, installed_drivers, tokens_for
 from app.drafts import DraftExpired, make_draft, read_draft
 from app.edefter.creation import operations, queries
-from app.htmx import render, see_other
+from app.edefter.sending import operations as sending
+from app.edefter.sending import queries as sending_queries
+from app.edefter.sending.seal import verify_kept
+from app.htmx import is_partial, render, see_other
 from app.jobs.status import view_of
 from app.models import JournalPeriod
 from app.refusals import Refused
@@ -36,6 +39,14 @@ def _period(period_id: int) -> JournalPeriod:
         abort(404)
 
 
+def _sending(period: JournalPeriod) -> dict[str, object]:
+    """What the "GİB'e Gönderim" block shows: the submissions, the sending job, whether to keep polling."""
+    rows = sending_queries.submissions_of(period)
+    job = sending_queries.latest_job(rows)
+    return {"submissions": rows, "send_job": view_of(job) if job else None,
+            "polling": bool(job and job.active) or any(row.state.value == "gonderildi" for row in rows)}
+
+
 def _page(period: JournalPeriod, error: str | None = None, status: int = 200, chosen_token: str | None = None) -> Response:
     creation = operations.creation_of(period)
     job = queries.job_of(creation)
@@ -45,7 +56,8 @@ def _page(period: JournalPeriod, error: str | None = None, status: int = 200, ch
     return render("defter/period.html", "defter/_period.html", status=status, period=period, creation=creation,
                   files=queries.files_of(creation), job=view_of(job) if job else None,
                   readiness=queries.readiness(acting_taxpayer(), period), error=error, drivers=drivers,
-                  driver=driver, tokens=tokens, token_error=token_error, chosen_token=chosen_token, size=format_size)
+                  driver=driver, tokens=tokens, token_error=token_error, chosen_token=chosen_token, size=format_size,
+                  **_sending(period))
 
 
 @bp.get("/")
@@ -150,3 +162,57 @@ def export(period_id: int) -> Response:
     spool.seek(0)
     name = f"{acting_taxpayer().identifier}-{period.year:04d}{period.month:02d}-edefter.zip"
     return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+# --- GİB'e gönderim (issue 14) -----------------------------------------------------------------------------------
+
+
+@bp.post("/<int:period_id>/gonder")
+@needs(Need.SIGN)
+def send(period_id: int) -> Response:
+    """"GİB'e Gönder" / "Tekrar Gönder": the berats and DR go to GİB as a job; the block polls until it ends."""
+    period = _period(period_id)
+    try:
+        sending.start_sending(acting_taxpayer(), period, current_user.display)
+    except Refused as exc:
+        return _page(period, exc.message, 422)
+    if is_partial():  # the block swapped in place; it polls itself while the job runs
+        return _page(period)
+    return see_other(url_for("defter.period", period_id=period_id))
+
+
+@bp.get("/<int:period_id>/gonderim")
+@needs(Need.VIEW)
+def sending_state(period_id: int) -> Response:
+    """The "GİB'e Gönderim" block alone, for its self-polling while the job runs."""
+    period = _period(period_id)
+    if not is_partial():
+        return _page(period)
+    return render("defter/period.html", "defter/_sending.html", period=period,
+                  creation=operations.creation_of(period), **_sending(period))
+
+
+def _submission(period: JournalPeriod, submission_id: int):  # type: ignore[no-untyped-def]
+    row = sending_queries.submission_of(period, submission_id)
+    if row is None or row.approved_key is None or row.approved_file_name is None:
+        abort(404)
+    return row
+
+
+@bp.get("/<int:period_id>/gonderim/<int:submission_id>/onayli-berat")
+@needs(Need.VIEW)
+def approved_berat(period_id: int, submission_id: int) -> Response:
+    """GİB's sealed berat as it was received and verified."""
+    row = _submission(_period(period_id), submission_id)
+    return send_stored(row.approved_key, download_name=row.approved_file_name, mimetype="application/xml")
+
+
+@bp.get("/<int:period_id>/gonderim/<int:submission_id>/dogrula")
+@needs(Need.VIEW)
+def approved_report(period_id: int, submission_id: int) -> Response:
+    """GİB's seal on the kept berat verified again now (trust anchors, sealer GİB)."""
+    period = _period(period_id)
+    row = _submission(period, submission_id)
+    result = verify_kept(row.approved_key)
+    return render("defter/approved_report.html", "defter/_approved_report.html", period=period, row=row,
+                  result=result)

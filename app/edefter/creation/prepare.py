@@ -176,6 +176,10 @@ def _record(creation_id: int, period_id: int, yevmiye: list[WrittenPart], kebir:
         creation = work.session.get(DefterCreation, creation_id)
         period = work.session.get(JournalPeriod, period_id)
         assert creation is not None and period is not None
+        # Files GİB never approved go with their submissions; an approved one blocks re-creation (prerequisites).
+        from app.models import DefterSubmission
+
+        work.session.execute(delete(DefterSubmission).where(DefterSubmission.creation_id == creation_id))
         work.session.execute(delete(DefterFile).where(DefterFile.creation_id == creation_id))
         for code, kind, parts in (("Y", DefterFileKind.YEVMIYE, yevmiye), ("K", DefterFileKind.KEBIR, kebir)):
             for part in parts:

@@ -45,14 +45,25 @@ def _label(year: int, month: int) -> str:
 
 def check_state(period: JournalPeriod) -> None:
     if period.state is JournalPeriodState.APPROVED:
-        raise CreationRefused(f"{_label(period.year, period.month)} dönemi GİB tarafından onaylanmıştır; onaylanmış "
-                              "bir dönemin defterleri yeniden oluşturulamaz.")
+        raise CreationRefused(f"{_label(period.year, period.month)} dönemi GİB tarafından onaylanmıştır; GİB onaylı "
+                              "dönem değiştirilemez: defterleri yeniden oluşturulamaz ya da imzalanamaz.")
+    if _has_approved_file(period.id):
+        raise CreationRefused(f"{_label(period.year, period.month)} dönemine ait dosyalardan en az birini GİB "
+                              "onayladı; GİB onaylı dönem değiştirilemez, yeniden oluşturulamaz ya da imzalanamaz. "
+                              "Onaylanmayan dosyaları 'Tekrar Gönder' ile gönderiniz.")
     if period.state is JournalPeriodState.SENT:
         raise CreationRefused(f"{_label(period.year, period.month)} dönemi beratları GİB'e gönderilmiş; GİB'in "
                               "cevabı beklenirken dönem yeniden oluşturulamaz.")
     if period.entry_count == 0 and _has_no_entries(period):
         raise CreationRefused(f"{_label(period.year, period.month)} döneminde yevmiye kaydı yok; önce kayıtları "
                               "aktarınız.")
+
+
+def _has_approved_file(period_id: int) -> bool:
+    from app.models import DefterSubmission, SubmissionState
+
+    return get_session().scalar(select(DefterSubmission.id).where(
+        DefterSubmission.period_id == period_id, DefterSubmission.state == SubmissionState.APPROVED).limit(1)) is not None
 
 
 def _has_no_entries(period: JournalPeriod) -> bool:

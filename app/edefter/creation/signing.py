@@ -118,7 +118,7 @@ def sign_creation(taxpayer: Taxpayer, period: JournalPeriod, creation: DefterCre
                     certificate_serial=serial, donem=f"{names[1]:04d}-{names[2]:02d}", sube=names[3] or None,
                     dosya=len(signed))
     job = submit(FINISH_KIND, taxpayer.id, f"İmzalı e-Defter dosyaları {names[2]:02d}/{names[1]}",
-                 {"creation_id": creation_id}, idempotency_key=f"edefter-imza-{creation_id}-{now.timestamp():.0f}")
+                 {"creation_id": creation_id}, idempotency_key=f"edefter-imza-{creation_id}-{now.timestamp():.6f}")
     with unit_of_work() as work:
         creation = work.session.get(DefterCreation, creation_id)
         assert creation is not None

@@ -135,6 +135,20 @@ def receive_berat() -> Response:
     return json_response(serialize.berat_json(berat, with_file=True), 201)
 
 
+@bp.post("/edefter/files/<name>")
+@state_changing
+def receive_file(name: str) -> Response:
+    """A berat or DR zipped as GİB names it (VKN-YYYYMM-YB-000001.zip): the berat's approval with GİB's sealed
+    berat, or the DR's acceptance."""
+    current = state()
+    received = edefter.receive_file(db_session(), name, _document(), current.checker, current.seal, _now(),
+                                    current.settings.max_document_bytes)
+    if received.report is not None:
+        return json_response(serialize.report_json(received.report), 201)
+    assert received.berat is not None
+    return json_response(serialize.berat_json(received.berat, with_file=True), 201)
+
+
 @bp.get("/edefter/periods/<identifier>/<period>")
 def period_status(identifier: str, period: str) -> Response:
     if not PERIOD.match(period):

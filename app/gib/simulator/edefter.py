@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.formats.gib.approved_berat import ApprovedBerat, build_approved_berat
 from app.formats.gib.berat import BeratInfo, read_berat_info
+from app.formats.gib.defter_raporu import read_report_info
+from app.formats.gib.edefter_package import PackageError, parse_file_name, read_zip
 from app.gib.simulator import refusals
 from app.gib.simulator.clock import ISTANBUL
-from app.gib.simulator.models import Berat, Taxpayer
+from app.gib.simulator.models import Berat, DefterReport, Taxpayer
 from app.gib.simulator.refusals import Refusal
 from app.gib.simulator.registry import check_identifier, find_taxpayer, get_taxpayer
 from app.gib.simulator.seal import GibSeal
@@ -59,11 +61,15 @@ def _berats_of(session: Session, taxpayer_id: int, period: str | None = None) ->
     return list(session.scalars(query.order_by(Berat.period, Berat.kind, Berat.part)))
 
 
-def _check_order(session: Session, taxpayer: Taxpayer, info: BeratInfo, now: datetime) -> None:
-    year, month = (int(part) for part in info.period.split("-"))
+def _check_period_over(period: str, now: datetime) -> None:
+    year, month = (int(part) for part in period.split("-"))
     next_month_start = date(year + month // 12, month % 12 + 1, 1)
     if now.astimezone(ISTANBUL).date() < next_month_start:
-        raise Refusal(refusals.BERAT_PERIOD_NOT_OVER, f"Dönem: {info.period}.")
+        raise Refusal(refusals.BERAT_PERIOD_NOT_OVER, f"Dönem: {period}.")
+
+
+def _check_order(session: Session, taxpayer: Taxpayer, info: BeratInfo, now: datetime) -> None:
+    _check_period_over(info.period, now)
     history = _berats_of(session, taxpayer.id)
     same_kind = [b for b in history if b.period == info.period and b.kind == info.kind]
     if any(berat.part == info.part for berat in same_kind):
@@ -129,3 +135,58 @@ def approved_berat_file(session: Session, filename: str) -> Berat:
     if berat is None:
         raise Refusal(refusals.BERAT_NOT_FOUND, f"Dosya: {filename}.")
     return berat
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """What GİB answers to a zipped berat (its approval) or DR (its acceptance)."""
+
+    berat: Berat | None = None
+    report: DefterReport | None = None
+
+
+def receive_file(session: Session, zip_name: str, body: bytes, checker: SignatureChecker, seal: GibSeal,
+                 now: datetime, max_bytes: int) -> ReceivedFile:
+    """A berat or DR zipped as GİB names it (``VKN-YYYYMM-YB-000001.zip``): unzip safely, check the name against
+    the content, then approve the berat or accept the DR."""
+    try:
+        if not zip_name.endswith(".zip"):
+            raise PackageError("Dosya adı .zip ile bitmelidir.")
+        name = parse_file_name(zip_name)
+        signed_xml = read_zip(zip_name, body, max_bytes)
+    except PackageError as exc:
+        raise Refusal(refusals.BAD_PACKAGE, exc.detail) from exc
+    if name.kind == "DR":
+        report = read_document(signed_xml, read_report_info)
+        if (report.identifier, report.period) != (name.owner, name.period):
+            raise Refusal(refusals.NAME_MISMATCH, f"Dosya: {zip_name}; içerik: {report.identifier} {report.period}.")
+        return ReceivedFile(report=receive_report(session, signed_xml, name.stem + ".xml", name.branch, checker, now))
+    info = read_document(signed_xml, read_berat_info)
+    if (info.identifier, info.period, info.kind, info.part) != (name.owner, name.period, name.kind, name.part):
+        raise Refusal(refusals.NAME_MISMATCH,
+                      f"Dosya: {zip_name}; içerik: {info.identifier} {info.period} {info.kind} {info.part:06d}.")
+    return ReceivedFile(berat=receive_berat(session, signed_xml, checker, seal, now))
+
+
+def receive_report(session: Session, signed_xml: bytes, filename: str, branch: str, checker: SignatureChecker,
+                   now: datetime) -> DefterReport:
+    """Accept a signed DR: signed by the taxpayer it names, its period over and that period's berats approved."""
+    info = read_document(signed_xml, read_report_info)
+    check_identifier(info.identifier)
+    signer = checker.check(signed_xml, expected_owner_id=info.identifier)
+    taxpayer = find_taxpayer(session, info.identifier)
+    if taxpayer is None:
+        raise Refusal(refusals.TAXPAYER_NOT_FOUND, f"{info.identifier} numaralı mükellef GİB kayıtlarında yok.")
+    _check_period_over(info.period, now)
+    if session.scalar(select(DefterReport.id).where(DefterReport.taxpayer_id == taxpayer.id,
+                                                    DefterReport.period == info.period,
+                                                    DefterReport.branch == branch)) is not None:
+        raise Refusal(refusals.REPORT_ALREADY_RECEIVED, f"Dönem: {info.period}.")
+    if not PeriodStatus(taxpayer.identifier, info.period, _berats_of(session, taxpayer.id, info.period)).complete:
+        raise Refusal(refusals.REPORT_BERATS_MISSING, f"Dönem: {info.period}.")
+    report = DefterReport(taxpayer_id=taxpayer.id, period=info.period, branch=branch, filename=filename,
+                          received_at=now, acceptance_id=str(uuid.uuid4()), signer_serial=signer.serial,
+                          document=signed_xml)
+    session.add(report)
+    session.flush()
+    return report

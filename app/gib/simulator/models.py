@@ -137,3 +137,22 @@ class IdempotentResponse(SimulatorBase):
     content_type: Mapped[str] = mapped_column(String(100))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DefterReport(SimulatorBase):
+    """A defter raporu (DR) GİB received: one per taxpayer, period and branch."""
+
+    __tablename__ = f"{TABLE_PREFIX}defter_reports"
+    __table_args__ = (UniqueConstraint("taxpayer_id", "period", "branch"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taxpayer_id: Mapped[int] = mapped_column(ForeignKey(Taxpayer.id), index=True)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    branch: Mapped[str] = mapped_column(String(4), default="")
+    filename: Mapped[str] = mapped_column(String(80), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    acceptance_id: Mapped[str] = mapped_column(String(36))
+    signer_serial: Mapped[str] = mapped_column(String(80))
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+
+    taxpayer: Mapped[Taxpayer] = relationship()

@@ -62,6 +62,12 @@ BERAT_PREVIOUS_PART_MISSING = RefusalKind(
 BERAT_PERIOD_NOT_OVER = RefusalKind("3005", 409, "Dönem henüz bitmedi; beratı dönem sonundan sonra gönderiniz.")
 BERAT_NOT_FOUND = RefusalKind("3006", 404, "Onaylı berat bulunamadı.")
 BERAT_BEFORE_START = RefusalKind("3008", 409, "e-Defter başlangıç döneminden önceki bir dönem için berat gönderilemez.")
+REPORT_BERATS_MISSING = RefusalKind(
+    "3009", 409, "Defter raporu, aynı döneme ait yevmiye ve kebir beratları onaylanmadan gönderilemez."
+)
+REPORT_ALREADY_RECEIVED = RefusalKind("3010", 409, "Bu döneme ait defter raporu daha önce alınmıştır.")
+BAD_PACKAGE = RefusalKind("3011", 400, "Gönderilen paket (zip) kabul edilmedi.")
+NAME_MISMATCH = RefusalKind("3012", 400, "Dosya adı, dosyanın içeriğiyle (VKN, dönem, tür, parça) uyuşmuyor.")
 SEAL_UNAVAILABLE = RefusalKind("3007", 503, "GİB mali mührü şu anda kullanılamıyor; berat onaylanamadı.")
 
 IDEMPOTENCY_KEY_REUSED = RefusalKind(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.gib.simulator.edefter import PeriodStatus
 from app.gib.simulator.labels import aliases_of_request, request_status
-from app.gib.simulator.models import Alias, Berat, EFaturaApplication, LabelRequest, Taxpayer
+from app.gib.simulator.models import Alias, Berat, DefterReport, EFaturaApplication, LabelRequest, Taxpayer
 from app.gib.simulator.userlist import ListedUser
 
 
@@ -101,4 +101,15 @@ def period_status_json(status: PeriodStatus) -> dict[str, Any]:
         "kebir_sent": status.kebir_sent,
         "complete": status.complete,
         "berats": [berat_json(berat, with_file=False) for berat in status.berats],
+    }
+
+
+def report_json(report: DefterReport) -> dict[str, Any]:
+    return {
+        "identifier": report.taxpayer.identifier,
+        "period": report.period,
+        "kind": "DR",
+        "filename": report.filename,
+        "received_at": iso(report.received_at),
+        "acceptance_id": report.acceptance_id,
     }
