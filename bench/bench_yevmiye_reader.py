@@ -1,7 +1,7 @@
 """Benchmark: reading the last yevmiye number of a big yevmiye file (issue 6, SPEC D4).
 
-Generates (or reuses) a yevmiye of --size-mb under bench/data/, then in the same run measures, each in
-a child process so that peak RSS is the measured code's own:
+Generates (or reuses) a yevmiye of --size-mb under bench/data/ (one part, by the portal's streaming writer),
+then in the same run measures, each in a child process so that peak RSS is the measured code's own:
   * bare:   a bare lxml iterparse loop over the file (end events of gl-cor:entryHeader, each cleared
             and dropped — the least any bounded-memory reader must do), with the project's safe options;
   * reader: app.formats.xbrl.yevmiye_reader.read_yevmiye_summary (owner, period, counters, gap check).
@@ -24,8 +24,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from app.formats.xbrl.samples import entries_for_size, sample_company, sample_document, sample_entries  # noqa: E402
-from app.formats.xbrl.writer import write_yevmiye  # noqa: E402
+from app.formats.xbrl.samples import (  # noqa: E402
+    entries_for_size,
+    sample_company,
+    sample_document,
+    sample_entries,
+    write_yevmiye_file,
+)
 
 RATIO_TARGET = 0.50
 RSS_TARGET_MB = 150
@@ -74,7 +79,8 @@ def ensure_file(size_mb: int, data_dir: Path) -> Path:
     partial = path.with_suffix(".partial")
     document = sample_document()
     started = time.perf_counter()
-    result = write_yevmiye(
+    # One part whatever its size (the portal's streaming writer, not split at 200 MB): the reader is measured.
+    result = write_yevmiye_file(
         partial, sample_company(), document, sample_entries(document, entries_for_size(size_mb * 1024 * 1024))
     )
     partial.rename(path)

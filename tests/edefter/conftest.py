@@ -13,14 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.formats.xbrl.model import Branch
-from app.formats.xbrl.samples import sample_company, sample_document, sample_entries
-from app.formats.xbrl.writer import write_yevmiye
+from app.formats.xbrl.samples import sample_company, sample_document, sample_entries, write_yevmiye_file
 from app.models import AuditEvent, YevmiyeVerification
-from app.signing.act import signing_act
 from app.signing.demo_pki import DemoPKI
+from tests.fixtures.defter import sign_defter
 from tests.fixtures.pkcs11 import session_pki
-
-PLACEHOLDER = "Signature_YEV"
 
 
 def settings_form(**changes: str) -> dict[str, str]:
@@ -76,13 +73,12 @@ def anadolu(login_as, party, save_settings):  # type: ignore[no-untyped-def]
 
 
 def yevmiye_bytes(owner_id: str, *, count: int = 5, first_counter: int = 1, month: int = 3, year: int = 2024,
-                  branch: Branch | None = None, placeholder: str | None = None) -> bytes:
-    """A yevmiye of ``count`` maddeler for March 2024 (by default), written by the core writer."""
+                  branch: Branch | None = None) -> bytes:
+    """An unsigned yevmiye of ``count`` maddeler for March 2024 (by default), written by the portal's writer."""
     document = sample_document(year, month)
     buffer = io.BytesIO()
-    write_yevmiye(buffer, sample_company(owner_id, branch=branch), document,
-                  sample_entries(document, count, first_counter=first_counter), first_entry_counter=first_counter,
-                  signature_placeholder_id=placeholder)
+    write_yevmiye_file(buffer, sample_company(owner_id, branch=branch), document,
+                       sample_entries(document, count, first_counter=first_counter), first_entry_counter=first_counter)
     return buffer.getvalue()
 
 
@@ -90,13 +86,10 @@ def signed_yevmiye_bytes(owner_id: str, *, signer: str | None = None,
                          change: Callable[[bytes], bytes] | None = None, **options) -> bytes:  # type: ignore[no-untyped-def]
     """``yevmiye_bytes`` signed on the demo card of its owner (or of ``signer``, a demo key or VKN/TCKN);
     ``change`` edits the document before it is signed (a genuinely signed file that breaks a rule)."""
-    pki = session_pki()
-    token = pki.token(signer or owner_id)
-    document = yevmiye_bytes(owner_id, placeholder=PLACEHOLDER, **options)
+    document = yevmiye_bytes(owner_id, **options)
     if change is not None:
         document = change(document)
-    with signing_act(pki.module_path, token.label, token.pin) as act:
-        return act.sign_enveloped(document, placeholder=PLACEHOLDER)
+    return sign_defter(document, session_pki(), signer or owner_id)
 
 
 def zipped(name: str, data: bytes) -> bytes:
@@ -116,11 +109,8 @@ def signed_yevmiye(demo_pki: DemoPKI) -> Callable[..., bytes]:
         cache_key = (key, signer, count, first_counter, month)
         if cache_key not in made:
             owner = demo_pki.token(key)
-            token = demo_pki.token(signer or key)
-            document = yevmiye_bytes(owner.owner_id, count=count, first_counter=first_counter, month=month,
-                                     placeholder=PLACEHOLDER)
-            with signing_act(demo_pki.module_path, token.label, token.pin) as act:
-                made[cache_key] = act.sign_enveloped(document, placeholder=PLACEHOLDER)
+            document = yevmiye_bytes(owner.owner_id, count=count, first_counter=first_counter, month=month)
+            made[cache_key] = sign_defter(document, demo_pki, signer or key)
         return made[cache_key]
 
     return make

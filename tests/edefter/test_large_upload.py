@@ -17,8 +17,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from app.formats.xbrl.samples import entries_for_size, sample_company, sample_document, sample_entries
-from app.formats.xbrl.writer import write_yevmiye
+from app.formats.xbrl.samples import (
+    entries_for_size,
+    sample_company,
+    sample_document,
+    sample_entries,
+    write_yevmiye_file,
+)
 from tests.edefter.conftest import settings_form
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,25 +53,16 @@ print(json.dumps({"rss_mb": peak_kb / 1024}), flush=True)
 
 def write_multipart_body(path: Path, owner_id: str, pki) -> int:  # type: ignore[no-untyped-def]
     """The form (sube="", dosya=a yevmiye of ~FILE_BYTES signed with the owner's demo card) as a multipart body
-    on disk; returns the madde count."""
-    import contextlib
-
+    on disk; returns the madde count. Signed as the portal signs a part: from the digest the writer computed."""
     from app.formats.xbrl.canonical import DECLARATION, root_start
-    from app.formats.xbrl.defter_stream import ROOT, ROOT_END, write_yevmiye_parts
+    from app.formats.xbrl.defter_stream import ROOT, ROOT_END
     from app.signing.act import signing_act
     from app.signing.streamed import PreparedDocument, sign_prepared, write_signed
 
     document = sample_document()
     count = entries_for_size(FILE_BYTES)
     unsigned = path.with_suffix(".unsigned.xml")
-
-    @contextlib.contextmanager
-    def open_part(index: int):  # type: ignore[no-untyped-def]
-        with open(unsigned, "wb") as handle:
-            yield handle
-
-    [part] = write_yevmiye_parts(open_part, sample_company(owner_id), document, sample_entries(document, count),
-                                 first_entry_counter=1, max_part_bytes=FILE_BYTES * 2)
+    part = write_yevmiye_file(unsigned, sample_company(owner_id), document, sample_entries(document, count))
     prepared = PreparedDocument(part.digest, root_start(ROOT).encode(), ROOT_END)
     token = pki.token(owner_id)
     with signing_act(pki.module_path, token.label, token.pin) as act:

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from app.edefter.company.company_info import company_info
 from app.edefter.company.places import PROVINCES
-from app.formats.xbrl.samples import sample_document, sample_entries
-from app.formats.xbrl.writer import write_yevmiye
+from app.formats.xbrl.samples import sample_document, sample_entries, write_yevmiye_file
 from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary
 from app.models import AuditEvent, EdefterSettings
 from tests.edefter.conftest import SMMM_CONTRACT, html_of, settings_form, text_of
@@ -221,7 +220,8 @@ def test_saved_settings_and_contracts_feed_the_defter_entity_information(app, cl
         company = company_info(anadolu.taxpayer)
     document = sample_document(2024, 4)
     target = io.BytesIO()
-    write_yevmiye(target, company, document, sample_entries(document, 3, first_counter=100), first_entry_counter=100)
+    write_yevmiye_file(target, company, document, sample_entries(document, 3, first_counter=100),
+                       first_entry_counter=100)
     xml = target.getvalue().decode()
     for fact in ("Anadolu Tekstil Sanayi ve Ticaret A.Ş.", "Kurum Unvanı", "Atatürk Caddesi", "35210", "13.20",
                  "muhasebe@anadolutekstil.com.tr", "SMMM Mehmet Demir",

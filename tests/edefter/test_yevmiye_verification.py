@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from app.formats.xbrl.model import Branch, LedgerAccount, LedgerLine
-from app.formats.xbrl.samples import sample_company, sample_document
-from app.formats.xbrl.writer import write_kebir
+from app.formats.xbrl.samples import sample_company, sample_document, write_kebir_file
 from app.models import AuditEvent, EdefterBranch, YevmiyeVerification
 from app.signing.demo_pki import DEFAULT_DEMO_TAXPAYERS
 from tests.edefter.conftest import (
@@ -136,7 +135,7 @@ def _kebir(owner: str) -> bytes:
     line = LedgerLine(1, "F1", date(2024, 3, 1), Decimal("10.00"), "D")
     account = LedgerAccount("100", "KASA", Decimal("10.00"), Decimal("0"), (line,))
     target = io.BytesIO()
-    write_kebir(target, sample_company(owner), document, [account])
+    write_kebir_file(target, sample_company(owner), document, [account])
     return target.getvalue()
 
 

@@ -62,7 +62,8 @@ CASES = [
     # lines
     ("line numbers skip", first(f"<gl-cor:lineNumber {GC}>302<", f"<gl-cor:lineNumber {GC}>304<"), Code.COUNTER_GAP,
      "gl-cor:lineNumber müteselsil bir değere sahip olmalıdır. Dosyada: 301 numaralı satırdan sonra 304"),
-    ("line of another madde", first('decimals="INF">101</gl-cor:lineNumberCounter>', 'decimals="INF">102</gl-cor:lineNumberCounter>'),
+    ("line of another madde",
+     first('unitRef="countable">101</gl-cor:lineNumberCounter>', 'unitRef="countable">102</gl-cor:lineNumberCounter>'),
      Code.GIB_RULE, "gl-cor:lineNumberCounter elemanının değeri bir üst düzeydeki gl-cor:entryNumberCounter"),
     ("posted on another day", first(f"<gl-cor:postingDate {GC}>2024-03-01", f"<gl-cor:postingDate {GC}>2024-03-02"),
      Code.GIB_RULE, "gl-cor:postingDate elemanının değeri bir üst düzeydeki gl-cor:enteredDate"),
@@ -83,7 +84,8 @@ CASES = [
     ("invoice without its number", first(f"<gl-cor:documentNumber {GC}>ORN2024000000101</gl-cor:documentNumber>", ""),
      Code.GIB_RULE, "'invoice' (fatura) olması durumunda gl-cor:documentNumber ve gl-cor:documentDate"),
     ("unknown document type", first(">invoice<", ">fatura<"), Code.GIB_RULE, "gl-cor:documentType XBRL GL'nin belge türlerinden"),
-    ("decimals not INF", first('decimals="INF">1180.00</gl-cor:amount>', 'decimals="2">1180.00</gl-cor:amount>'),
+    ("decimals not INF", first('decimals="INF" unitRef="try">1180.00</gl-cor:amount>',
+                                'decimals="2" unitRef="try">1180.00</gl-cor:amount>'),
      Code.GIB_RULE, "Belge içerisindeki 'decimals' nitelikleri 'INF' değerini almalıdır"),
 ]
 

@@ -1,5 +1,8 @@
 """A yevmiye of more than 200 MB is written and read (plain and zipped) in bounded memory.
 
+The file is written by the portal's streaming writer as one part (not split at GİB's 200 MB: other programs'
+files reach the reader unsplit).
+
 Each side runs in a child process whose peak RSS (VmHWM) is what the test measures, so the
 numbers are the reader's and the writer's, not pytest's.
 """
@@ -30,10 +33,9 @@ def peak_rss_mb():
 """
 
 _WRITE = _PEAK_RSS + """
-from app.formats.xbrl.samples import sample_company, sample_document, sample_entries
-from app.formats.xbrl.writer import write_yevmiye
+from app.formats.xbrl.samples import sample_company, sample_document, sample_entries, write_yevmiye_file
 document = sample_document()
-result = write_yevmiye(sys.argv[1], sample_company(), document, sample_entries(document, int(sys.argv[2])))
+result = write_yevmiye_file(sys.argv[1], sample_company(), document, sample_entries(document, int(sys.argv[2])))
 print(json.dumps({"entries": result.entry_count, "rss_mb": peak_rss_mb()}))
 """
 
@@ -52,13 +54,13 @@ _WRITE_ONE_HUGE_MADDE = """
 import sys
 from decimal import Decimal
 from app.formats.xbrl.model import EntryLine, JournalEntry
-from app.formats.xbrl.samples import sample_company, sample_document
-from app.formats.xbrl.writer import write_yevmiye
+from app.formats.xbrl.samples import sample_company, sample_document, write_yevmiye_file
 count = int(sys.argv[2])
 lines = tuple(EntryLine("120", "ALICILAR", Decimal("1.00"), "D", f"120.{i:06d}", "Müşteri") for i in range(count))
 lines += (EntryLine("600", "YURT İÇİ SATIŞLAR", Decimal(count), "C"),)
 document = sample_document()
-write_yevmiye(sys.argv[1], sample_company(), document, [JournalEntry(1, document.period_start, "Muhasebe", "Kapanış", lines)])
+write_yevmiye_file(sys.argv[1], sample_company(), document,
+                   [JournalEntry(1, document.period_start, "Muhasebe", "Kapanış", lines)])
 print("{}")
 """
 

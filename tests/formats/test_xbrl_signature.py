@@ -1,4 +1,5 @@
-"""A yevmiye signed on a real SoftHSM token: read, schema-checked, its signature verified within a size bound."""
+"""A yevmiye signed on a real SoftHSM token as the portal signs a part: read, schema-checked, its signature verified
+within a size bound."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.formats.xbrl.samples import sample_company, sample_document, sample_entries
+from app.formats.xbrl import namespaces as ns
+from app.formats.xbrl.samples import sample_company, sample_document, sample_entries, write_yevmiye_file
 from app.formats.xbrl.signature_check import SignatureStatus, check_yevmiye_signature
-from app.formats.xbrl.writer import write_yevmiye
 from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary
-from app.signing.act import signing_act
 from app.signing.demo_pki import DemoPKI
-from app.signing.xades import sign_enveloped
+from tests.fixtures.defter import canonical_digest, sign_defter
 
 GIB_XSD = Path(__file__).resolve().parents[3] / "shared" / "gib" / "edefter" / "xsd" / "edefter.xsd"
-PLACEHOLDER = "Signature_YEV"
+SIGNATURE_ID = "Signature_YEV202403000001"
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,16 @@ def signed_yevmiye(demo_pki: DemoPKI) -> tuple[bytes, str]:
     token = demo_pki.token("anadolu")
     document = sample_document()
     buffer = io.BytesIO()
-    write_yevmiye(buffer, sample_company(token.owner_id), document, sample_entries(document, 12, first_counter=88),
-                  signature_placeholder_id=PLACEHOLDER)
-    with signing_act(demo_pki.module_path, token.label, token.pin) as act:
-        return sign_enveloped(buffer.getvalue(), act, placeholder=PLACEHOLDER), token.owner_id
+    part = write_yevmiye_file(buffer, sample_company(token.owner_id), document,
+                              sample_entries(document, 12, first_counter=88), first_entry_counter=88)
+    assert canonical_digest(buffer.getvalue()) == part.digest  # what the portal signs is what C14N gives
+    return sign_defter(buffer.getvalue(), demo_pki, "anadolu", signature_id=SIGNATURE_ID), token.owner_id
+
+
+def test_the_signature_follows_xbrl_inside_the_root(signed_yevmiye: tuple[bytes, str]) -> None:
+    root = etree.fromstring(signed_yevmiye[0])
+    assert [child.tag for child in root] == [ns.xbrli("xbrl"), ns.SIGNATURE]
+    assert root[1].get("Id") == SIGNATURE_ID and root[1].find(ns.SIGNATURE_VALUE) is not None
 
 
 def test_signed_yevmiye_is_valid_against_gib_xsd_as_a_whole(signed_yevmiye: tuple[bytes, str]) -> None:
@@ -90,7 +96,11 @@ def test_over_the_size_limit_the_page_is_told_the_signature_was_not_checked(
 def test_unsigned_yevmiye_is_reported_as_unsigned(demo_pki: DemoPKI) -> None:
     document = sample_document()
     buffer = io.BytesIO()
-    write_yevmiye(buffer, sample_company(), document, sample_entries(document, 2), signature_placeholder_id=PLACEHOLDER)
-    buffer.seek(0)
-    check = check_yevmiye_signature(buffer, demo_pki.trust_anchors())
-    assert check.status is SignatureStatus.UNSIGNED and "imzasız" in check.message
+    write_yevmiye_file(buffer, sample_company(), document, sample_entries(document, 2))
+    unsigned = buffer.getvalue()
+    # As written, and with an empty ds:Signature left for a signer (another program's placeholder).
+    placeholder = unsigned.replace(b"</edefter:defter>", b'<ds:Signature Id="Signature_YEV"></ds:Signature></edefter:defter>')
+    assert placeholder != unsigned
+    for data in (unsigned, placeholder):
+        check = check_yevmiye_signature(io.BytesIO(data), demo_pki.trust_anchors())
+        assert check.status is SignatureStatus.UNSIGNED and "imzasız" in check.message

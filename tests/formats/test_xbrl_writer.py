@@ -1,4 +1,5 @@
-"""The e-Defter writer produces what GİB's XSD accepts, spelt the way GİB's schematron compares text."""
+"""The e-Defter writer (defter_stream, the portal's only one) produces what GİB's XSD and schematron accept,
+spelt the way the schematron compares text, and refuses in Turkish what GİB would reject."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from lxml import etree
 from app.formats.xbrl import namespaces as ns
 from app.formats.xbrl.model import Branch, EntryLine, JournalEntry, LedgerAccount, LedgerLine
 from app.formats.xbrl.rules import LedgerWriteError
-from app.formats.xbrl.samples import sample_company, sample_document, sample_entries
-from app.formats.xbrl.writer import write_kebir, write_yevmiye
+from app.formats.xbrl.canonical import DECLARATION
+from app.formats.xbrl.defter_stream import ROOT_END
+from app.formats.xbrl.samples import sample_company, sample_document, sample_entries, write_kebir_file, write_yevmiye_file
+from tests.edefter_creation.gib_checks import schematron_errors
 
 GIB_XSD = Path(__file__).resolve().parents[3] / "shared" / "gib" / "edefter" / "xsd" / "edefter.xsd"
 NS = {"gl-cor": ns.GL_COR, "gl-bus": ns.GL_BUS, "xbrli": ns.XBRLI, "ds": ns.DS}
@@ -29,31 +32,40 @@ def edefter_schema() -> etree.XMLSchema:
 
 
 def _assert_valid_xbrl(schema: etree.XMLSchema, root: etree._Element) -> None:
-    """Validate the xbrli:xbrl content; the envelope's ds:Signature is the signer's part."""
+    """Validate the xbrli:xbrl content; the envelope's ds:Signature is the signer's part (test_xbrl_signature)."""
     xbrl = root.find(ns.xbrli("xbrl"))
     assert xbrl is not None
     assert schema.validate(etree.ElementTree(xbrl)), schema.error_log
 
 
-def _write(**kwargs: object) -> etree._Element:
+def _write_bytes(**kwargs: object) -> bytes:
     document = sample_document()
     buffer = io.BytesIO()
-    write_yevmiye(
+    write_yevmiye_file(
         buffer,
         kwargs.pop("company", sample_company()),  # type: ignore[arg-type]
         document,
         kwargs.pop("entries", sample_entries(document, 3, first_counter=41)),  # type: ignore[arg-type]
+        first_entry_counter=kwargs.pop("first_entry_counter", 41),  # type: ignore[arg-type]
         **kwargs,  # type: ignore[arg-type]
     )
-    return etree.fromstring(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def _write(**kwargs: object) -> etree._Element:
+    return etree.fromstring(_write_bytes(**kwargs))
 
 
 @pytest.mark.parametrize("branch", [None, Branch("0001", "İzmir")], ids=["no-branch", "branch"])
-def test_yevmiye_is_valid_against_gib_xsd(edefter_schema: etree.XMLSchema, branch: Branch | None) -> None:
-    root = _write(company=sample_company(branch=branch))
+def test_yevmiye_is_valid_against_gib_xsd_and_schematron(edefter_schema: etree.XMLSchema, branch: Branch | None,
+                                                         tmp_path: Path) -> None:
+    data = _write_bytes(company=sample_company(branch=branch))
+    root = etree.fromstring(data)
     _assert_valid_xbrl(edefter_schema, root)
     descriptions = root.xpath("//gl-bus:organizationDescription/text()", namespaces=NS)
     assert ("Şube No" in descriptions) is (branch is not None)
+    (tmp_path / "yevmiye.xml").write_bytes(data)
+    assert schematron_errors(tmp_path / "yevmiye.xml", "edefter_yevmiye.xsl") == []
 
 
 def test_yevmiye_numbers_maddeler_and_lines_consecutively_and_spells_amounts_like_gib() -> None:
@@ -69,14 +81,16 @@ def test_yevmiye_numbers_maddeler_and_lines_consecutively_and_spells_amounts_lik
     assert set(root.xpath("//@decimals", namespaces=NS)) == {"INF"}
 
 
-def test_person_is_named_by_adi_soyadi_and_placeholder_follows_xbrl() -> None:
-    root = _write(company=sample_company("10000000146"), signature_placeholder_id="Signature_YEV")
+def test_person_is_named_by_adi_soyadi_and_the_root_ends_where_the_signer_inserts() -> None:
+    data = _write_bytes(company=sample_company("10000000146"))
+    root = etree.fromstring(data)
     assert root.xpath("//gl-bus:organizationDescription/text()", namespaces=NS)[0] == "Adı Soyadı"
-    assert [child.tag for child in root] == [ns.xbrli("xbrl"), ns.SIGNATURE]
-    assert root[1].get("Id") == "Signature_YEV" and len(root[1]) == 0
+    # Unsigned: only xbrli:xbrl; the signer puts ds:Signature before the root's end tag (test_xbrl_signature).
+    assert [child.tag for child in root] == [ns.xbrli("xbrl")]
+    assert data.startswith(DECLARATION) and data.endswith(b"</xbrli:xbrl>" + ROOT_END)
 
 
-def test_kebir_is_valid_and_writes_net_balance(edefter_schema: etree.XMLSchema) -> None:
+def test_kebir_is_valid_and_writes_net_balance(edefter_schema: etree.XMLSchema, tmp_path: Path) -> None:
     document = sample_document()
     day = date(2024, 3, 5)
     accounts = [
@@ -88,10 +102,11 @@ def test_kebir_is_valid_and_writes_net_balance(edefter_schema: etree.XMLSchema) 
         LedgerAccount("600", "YURT İÇİ SATIŞLAR", Decimal(0), Decimal("1000.00"),
                       [LedgerLine(7, "F7", day, Decimal("1000.00"), "C")]),
     ]
-    buffer = io.BytesIO()
-    result = write_kebir(buffer, sample_company(), document, accounts)
-    root = etree.fromstring(buffer.getvalue())
+    path = tmp_path / "kebir.xml"
+    result = write_kebir_file(path, sample_company(), document, accounts)
+    root = etree.parse(str(path)).getroot()
     _assert_valid_xbrl(edefter_schema, root)
+    assert schematron_errors(path, "edefter_kebir.xsl") == []
     assert root.xpath("string(//gl-cor:entriesType)", namespaces=NS) == "ledger"
     assert root.xpath("string(//gl-cor:uniqueID)", namespaces=NS) == "KEB202403000001"
     totals = root.xpath("//gl-cor:entryHeader/gl-bus:totalDebit/text() | //gl-cor:entryHeader/gl-bus:totalCredit/text()",
@@ -123,10 +138,31 @@ CREDIT = EntryLine("600", "YURT İÇİ SATIŞLAR", Decimal("50.00"), "C")
 )
 def test_writer_refuses_what_gib_would_reject(entries: list[JournalEntry], message: str) -> None:
     with pytest.raises(LedgerWriteError, match=message):
-        write_yevmiye(io.BytesIO(), sample_company(), sample_document(), entries)
+        write_yevmiye_file(io.BytesIO(), sample_company(), sample_document(), entries)
 
 
 def test_writer_refuses_missing_company_settings() -> None:
     company = replace(sample_company(), nace_code=" ", accountants=())
     with pytest.raises(LedgerWriteError, match="NACE"):
-        write_yevmiye(io.BytesIO(), company, sample_document(), [])
+        write_yevmiye_file(io.BytesIO(), company, sample_document(), [])
+
+
+_DAY = date(2024, 3, 5)
+_KASA = LedgerAccount("100", "KASA", Decimal("10.00"), Decimal(0), [LedgerLine(1, "F1", _DAY, Decimal("10.00"), "D")])
+_SALES = LedgerAccount("600", "YURT İÇİ SATIŞLAR", Decimal(0), Decimal("10.00"),
+                       [LedgerLine(1, "F1", _DAY, Decimal("10.00"), "C")])
+
+
+@pytest.mark.parametrize(
+    ("accounts", "message"),
+    [
+        ([_SALES, _KASA], "sıralı ve tekil"),
+        ([replace(_KASA, debit_sum=Decimal("11.00"))], "toplamlarıyla uyuşmuyor"),
+        ([replace(_KASA, debit_sum=Decimal(0), lines=[])], "satırı olmayan hesap"),
+        ([replace(_KASA, lines=[replace(_KASA.lines[0], date=date(2024, 4, 1))])], "döneminin"),
+    ],
+    ids=["unsorted", "sums-differ", "no-lines", "outside"],
+)
+def test_kebir_writer_refuses_what_gib_would_reject(accounts: list[LedgerAccount], message: str) -> None:
+    with pytest.raises(LedgerWriteError, match=message):
+        write_kebir_file(io.BytesIO(), sample_company(), sample_document(), accounts)

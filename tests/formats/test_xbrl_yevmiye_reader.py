@@ -15,19 +15,31 @@ import pytest
 from app.formats.xbrl.errors import YevmiyeErrorCode as Code
 from app.formats.xbrl.errors import YevmiyeReadError
 from app.formats.xbrl.model import Branch
-from app.formats.xbrl.samples import SAMPLE_VKN, sample_company, sample_document, sample_entries
-from app.formats.xbrl.writer import write_kebir, write_yevmiye
+from app.formats.xbrl.defter_stream import ROOT_END
+from app.formats.xbrl.samples import (
+    SAMPLE_VKN,
+    sample_company,
+    sample_document,
+    sample_entries,
+    write_kebir_file,
+    write_yevmiye_file,
+)
 from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary
 
 
 def yevmiye_bytes(*, count: int = 5, first_counter: int = 101, branch: Branch | None = None,
                   tax_id: str = SAMPLE_VKN, placeholder: str | None = None) -> bytes:
+    """An unsigned yevmiye; ``placeholder``: with an empty ``ds:Signature Id=…`` where a signature goes (as some
+    programs leave it for their signer)."""
     document = sample_document(2024, 3)
     buffer = io.BytesIO()
-    write_yevmiye(buffer, sample_company(tax_id, branch=branch), document,
-                  sample_entries(document, count, first_counter=first_counter),
-                  first_line_number=3 * (first_counter - 1) + 1, signature_placeholder_id=placeholder)
-    return buffer.getvalue()
+    write_yevmiye_file(buffer, sample_company(tax_id, branch=branch), document,
+                       sample_entries(document, count, first_counter=first_counter), first_entry_counter=first_counter,
+                       first_line_number=3 * (first_counter - 1) + 1)
+    data = buffer.getvalue()
+    if placeholder is not None:
+        data = data[: -len(ROOT_END)] + f'<ds:Signature Id="{placeholder}"></ds:Signature>'.encode() + ROOT_END
+    return data
 
 
 def zipped(*members: tuple[str, bytes]) -> bytes:
@@ -90,8 +102,10 @@ def test_reads_the_xml_inside_a_zip_and_an_unseekable_stream() -> None:
 
 
 def test_empty_signature_placeholder_is_not_a_signature() -> None:
-    summary = read_yevmiye_summary(io.BytesIO(yevmiye_bytes(placeholder="Signature_YEV")))
-    assert not summary.has_signature
+    data = yevmiye_bytes(placeholder="Signature_YEV")
+    assert b'<ds:Signature Id="Signature_YEV"></ds:Signature></edefter:defter>' in data
+    summary = read_yevmiye_summary(io.BytesIO(data))
+    assert not summary.has_signature and summary.last_entry_counter == 105
 
 
 # --- hostile XML --------------------------------------------------------------------------------------------
@@ -160,7 +174,7 @@ def test_an_undeclared_entity_reference_is_refused() -> None:
 
 def test_kebir_instead_of_yevmiye() -> None:
     buffer = io.BytesIO()
-    write_kebir(buffer, sample_company(), sample_document(), [])
+    write_kebir_file(buffer, sample_company(), sample_document(), [])
     error = refusal(buffer.getvalue())
     assert error.code is Code.KEBIR and "kebir" in error.message
 
@@ -205,7 +219,7 @@ def test_files_that_are_no_edefter(data: bytes, code: Code) -> None:
 
 def test_counter_gap_says_where() -> None:
     data = yevmiye_bytes(count=6, first_counter=101).replace(
-        b'decimals="INF">104</gl-cor:entryNumberCounter>', b'decimals="INF">105</gl-cor:entryNumberCounter>'
+        b'unitRef="countable">104</gl-cor:entryNumberCounter>', b'unitRef="countable">105</gl-cor:entryNumberCounter>'
     )
     error = refusal(data)
     assert error.code is Code.COUNTER_GAP
@@ -223,7 +237,7 @@ def test_missing_identifier_and_missing_entries() -> None:
     assert refusal(no_owner).code is Code.MISSING_FIELD
     document = sample_document()
     buffer = io.BytesIO()
-    write_yevmiye(buffer, sample_company(), document, [])
+    write_yevmiye_file(buffer, sample_company(), document, [])
     error = refusal(buffer.getvalue())
     assert error.code is Code.MISSING_FIELD and "yevmiye maddesi" in error.message
 

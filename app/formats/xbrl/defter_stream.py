@@ -1,12 +1,12 @@
 """Yevmiye and kebir parts written as canonical bytes, split by size, each part's digest known when it ends.
 
-Where ``writer.py`` writes one defter through ``etree.xmlfile``, this writer renders each madde (or kebir
-account) as one string of canonical XML (canonical.py), so it knows the madde's size before writing it: a new
-part starts before a file would pass ``max_part_bytes``, and a madde is never split. The bytes after the XML
+The one writer of yevmiye and kebir (the older ``etree.xmlfile`` writer, ``writer.py``, is gone). It renders each
+madde (or kebir account) as one string of canonical XML (canonical.py), so it knows the madde's size before writing
+it: a new part starts before a file would pass ``max_part_bytes``, and a madde is never split. The bytes after the XML
 declaration are the part's inclusive C14N 1.0 form, so their SHA-256 is the ``Reference URI=""`` digest the
 signer needs (the ds:Signature is appended before the root's end tag at signing, decision note 0110).
 
-Element order and spelling follow ``writer.py`` (checked against GİB's XSD and schematron).
+Element order and spelling are checked against GİB's XSD and schematron (tests/formats/test_xbrl_writer.py).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from app.formats.xbrl.rules import (
     check_in_period,
     check_journal_entry,
 )
-from app.formats.xbrl.writer import SCHEMA_HREF
 
+SCHEMA_HREF = "../xsd/2006-10-25/plt/case-c-b/gl-plt-2006-10-25.xsd"
 ROOT = "edefter:defter"
 ROOT_END = f"</{ROOT}>".encode()
 DEFAULT_MAX_PART_BYTES = 200 * 1024 * 1024  # GİB: a new part when a file would pass 200 MB

@@ -1,16 +1,31 @@
 """Made-up company settings and yevmiye entries for demos, tests and the benchmark.
 
 ``sample_entries`` yields as many balanced maddeler as asked, spread over the period's days, so a file
-of any size can be written with :func:`app.formats.xbrl.writer.write_yevmiye` without holding it.
+of any size can be written without holding it; ``write_yevmiye_file``/``write_kebir_file`` write it as one
+part with the portal's own streaming writer (``defter_stream.py``), to a path or a binary buffer.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
-from app.formats.xbrl.model import Accountant, Address, Branch, CompanyInfo, DocumentInfo, EntryLine, JournalEntry
+from app.formats.xbrl.defter_stream import PartOpener, WrittenPart, write_kebir_parts, write_yevmiye_parts
+from app.formats.xbrl.model import (
+    Accountant,
+    Address,
+    Branch,
+    CompanyInfo,
+    DocumentInfo,
+    EntryLine,
+    JournalEntry,
+    LedgerAccount,
+)
 
 SAMPLE_VKN = "9000068418"  # GİB's test VKN (check digit valid)
 
@@ -83,3 +98,37 @@ def sample_entries(document: DocumentInfo, count: int, *, first_counter: int = 1
 def entries_for_size(target_bytes: int) -> int:
     """Roughly how many sample maddeler make a file of ``target_bytes`` (measured: ~4.35 KB each)."""
     return max(1, target_bytes // 4350)
+
+
+def _one_part(target: str | Path | BinaryIO) -> PartOpener:
+    """An opener for the streaming writer that allows exactly one part: ``target`` itself."""
+
+    @contextmanager
+    def open_part(index: int) -> Iterator[BinaryIO]:
+        if index:
+            raise RuntimeError("one part only: the writer was asked for a second part")
+        if isinstance(target, (str, Path)):
+            with open(target, "wb") as handle:
+                yield handle
+        else:
+            yield target  # a buffer the caller owns: left open
+
+    return open_part
+
+
+def write_yevmiye_file(target: str | Path | BinaryIO, company: CompanyInfo, document: DocumentInfo,
+                       entries: Iterable[JournalEntry], *, first_entry_counter: int = 1,
+                       first_line_number: int = 1) -> WrittenPart:
+    """A whole yevmiye as one unsigned part (never split by size), written by the portal's streaming writer."""
+    [part] = write_yevmiye_parts(_one_part(target), company, document, entries,
+                                 first_entry_counter=first_entry_counter, first_line_number=first_line_number,
+                                 max_part_bytes=sys.maxsize)
+    return part
+
+
+def write_kebir_file(target: str | Path | BinaryIO, company: CompanyInfo, document: DocumentInfo,
+                     accounts: Iterable[LedgerAccount], *, first_line_number: int = 1) -> WrittenPart:
+    """A whole kebir as one unsigned part, written by the portal's streaming writer."""
+    [part] = write_kebir_parts(_one_part(target), company, document, accounts, first_line_number=first_line_number,
+                               max_part_bytes=sys.maxsize)
+    return part
