@@ -3,7 +3,7 @@
 The daily job raises one row per taxpayer, berat period and level (near, then past); the unique key makes a second
 run, or a second worker, raise nothing new. A row is closed when its period is approved, when the next level
 replaces it, or when an extension moves the deadline away; the screens also hide it at once when the period is
-approved (they do not wait for the next run).
+approved or the deadline moved away, and show the deadline as it is now (they do not wait for the next run).
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def client_overview(choices: list[Access]) -> list[ClientRow]:
         .group_by(ServiceLabel.taxpayer_id)
     ).all())
     berats = nearest_berats([c.taxpayer for c in choices], today)
-    warnings = open_warnings(ids)
+    warnings = open_warnings(ids, today)
     near_days = warning_days()
     rows = []
     for choice in choices:

@@ -172,3 +172,58 @@ def test_the_workers_daily_task_raises_them_at_seven(app, db_session, party, on_
     task.execute()
     task.execute()  # a second worker's scheduler firing the same minute
     assert [label for label, _, _ in warnings_of(db_session, anadolu.taxpayer.id)] == ["06/2026", "07/2026", "08/2026"]
+
+
+def test_the_daily_run_reads_in_a_fixed_number_of_queries_after_a_write(app, db_session, taxpayer_factory,
+                                                                        on_edefter):
+    """A taxpayer whose warnings change commits mid-batch; the taxpayers after it (with warnings already raised)
+    must not each be read again row by row."""
+    from sqlalchemy import event
+
+    first, second, *others = [taxpayer_factory() for _ in range(5)]
+    db_session.commit()
+    engine = app.extensions["ebelge.db"].engine
+
+    def selects_of_a_run() -> int:
+        statements: list[str] = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            with app.app_context():
+                assert raise_daily_warnings(DAY).raised == 3  # the newcomer's June, July and August
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return sum(1 for statement in statements if statement.lstrip().upper().startswith("SELECT"))
+
+    on_edefter(others[0], first_use=date(2026, 6, 1))
+    with app.app_context():
+        raise_daily_warnings(DAY)
+    on_edefter(first, first_use=date(2026, 6, 1))  # processed first: its unit commits before the others are seen
+    with_one_after = selects_of_a_run()
+    for taxpayer in others[1:]:
+        on_edefter(taxpayer, first_use=date(2026, 6, 1))
+    with app.app_context():
+        raise_daily_warnings(DAY)
+    on_edefter(second, first_use=date(2026, 6, 1))
+    assert selects_of_a_run() == with_one_after
+
+
+def test_an_extension_entered_after_the_run_takes_effect_on_the_warnings_at_once(app, client, db_session, party,
+                                                                                  on_edefter, login_as, today_is):
+    from app.edefter.deadlines.calendar import add_extension
+    from app.models import ExtensionScope
+
+    anadolu = party("anadolu")
+    on_edefter(anadolu.taxpayer, first_use=date(2026, 6, 1))
+    with app.app_context():
+        raise_daily_warnings(DAY)  # August near (14.12.2026)
+        add_extension(2026, 8, ExtensionScope.CORPORATE, date(2026, 12, 31), "VUK-303 sayılı duyuru")
+        add_extension(2026, 7, ExtensionScope.CORPORATE, date(2026, 12, 10), "VUK-304 sayılı duyuru")
+    today_is(DAY)
+    login_as(anadolu.taxpayer)
+    for path in ("/defter-donemleri/", "/"):
+        shown = visible_text(client.get(path).get_data(as_text=True))
+        assert "08/2026 dönemi beratlarının" not in shown, path  # 23 days left now: no longer near
+        # July was past; the extension gives it two more days, and the warning says so before the next run.
+        assert "07/2026 dönemi beratlarının yükleme süresi 10.12.2026 tarihinde doluyor (2 gün kaldı)" in shown, path
+        assert "06/2026 dönemi beratlarının yükleme süresi 14.10.2026 tarihinde doldu" in shown, path

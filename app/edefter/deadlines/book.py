@@ -1,5 +1,6 @@
 """The calendar read once for many deadlines: holidays and GİB's extensions in two queries, whatever the number of
-periods or taxpayers (the dashboard's year, the office home, the daily warnings)."""
+periods or taxpayers. Every screen counts on it (Defter Dönemleri, the home pages, the daily warnings, the CLI), so
+they all give the same date."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class DeadlineBook:
         last_month = ((month - 1) // 3) * 3 + 3 if quarterly else month
         found = [self.extensions[key] for key in ((year, last_month, scope), (year, last_month, ExtensionScope.ALL))
                  if key in self.extensions]
-        extension = max(found, key=lambda item: item.new_deadline) if found else None  # the later one, as deadline_of
+        extension = max(found, key=lambda item: item.new_deadline) if found else None  # the later of the two
         return berat_deadline(year, month, quarterly=quarterly, corporate=scope is ExtensionScope.CORPORATE,
                               holidays=self.holidays, extension=extension)
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
-from app.db import get_session
-from app.edefter.deadlines.rules import Deadline, Extension, berat_deadline
+from app.edefter.deadlines.book import load_book
+from app.edefter.deadlines.periods import (
+    all_months_in,
+    berat_period_label,
+    ended_berat_periods,
+    is_quarterly,
+    ledgers_of,
+    months_in_states,
+    settings_of,
+)
+from app.edefter.deadlines.rules import Deadline
 from app.models import (
-    BeratPeriod,
     DeadlineExtension,
-    EdefterSettings,
     ExtensionScope,
-    JournalPeriod,
     JournalPeriodState,
     PublicHoliday,
     Taxpayer,
@@ -34,32 +40,12 @@ def scope_of(taxpayer: Taxpayer) -> ExtensionScope:
     return ExtensionScope.CORPORATE if taxpayer.kind is TaxpayerKind.TUZEL else ExtensionScope.PERSON
 
 
-def _holidays_between(start: date, end: date) -> list[tuple[date, str]]:
-    rows = get_session().execute(
-        select(PublicHoliday.day, PublicHoliday.name).where(PublicHoliday.day.between(start, end))
-    )
-    return [(day, name) for day, name in rows]
-
-
-def _extension(year: int, month: int, scope: ExtensionScope) -> Extension | None:
-    rows = get_session().scalars(
-        select(DeadlineExtension).where(DeadlineExtension.period_year == year, DeadlineExtension.period_month == month,
-                                        DeadlineExtension.scope.in_((ExtensionScope.ALL, scope)))
-        .order_by(DeadlineExtension.new_deadline.desc())
-    ).first()
-    return Extension(rows.new_deadline, rows.announcement) if rows is not None else None
-
-
 def deadline_of(taxpayer: Taxpayer, year: int, month: int) -> Deadline:
     """The deadline of the taxpayer's period holding (year, month): monthly or quarterly as its settings say."""
-    settings = get_session().scalar(select(EdefterSettings).where(EdefterSettings.taxpayer_id == taxpayer.id))
-    quarterly = settings is not None and settings.berat_period is BeratPeriod.UC_AYLIK
-    corporate = scope_of(taxpayer) is ExtensionScope.CORPORATE
-    plain = berat_deadline(year, month, quarterly=quarterly, corporate=corporate)
-    extension = _extension(plain.period_end.year, plain.period_end.month, scope_of(taxpayer))
-    window_end = max(plain.legal_date, extension.new_deadline if extension else plain.legal_date) + timedelta(days=60)
-    return berat_deadline(year, month, quarterly=quarterly, corporate=corporate,
-                          holidays=_holidays_between(plain.legal_date, window_end), extension=extension)
+    settings = settings_of([taxpayer.id]).get(taxpayer.id)
+    start = date(year, month, 1)
+    return load_book(start, start).deadline(year, month, quarterly=settings is not None and is_quarterly(settings),
+                                            scope=scope_of(taxpayer))
 
 
 def add_holiday(day: date, name: str) -> PublicHoliday:
@@ -112,66 +98,33 @@ class DueBerat:
 
     @property
     def label(self) -> str:
-        start = self.deadline.period_start
-        if start.month == self.month:
-            return f"{self.month:02d}/{self.year}"
-        return f"{start.month:02d}–{self.month:02d}/{self.year}"
+        return berat_period_label(self.year, self.month, self.deadline.period_start.month != self.month)
 
     def days_left(self, today: date) -> int:
         return self.deadline.days_left(today)
 
 
-def _candidate_periods(first_use: date, quarterly: bool, today: date) -> list[tuple[int, int]]:
-    """(year, last month) of the periods that ended before today, from the e-Defter start, at most a year back."""
-    found = []
-    year, month = today.year, today.month
-    for _ in range(13):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        if date(year, month, 1) < date(first_use.year, first_use.month, 1):
-            break
-        if not quarterly or month % 3 == 0:
-            found.append((year, month))
-    return found
-
-
 def nearest_berats(taxpayers: list[Taxpayer], today: date) -> dict[int, DueBerat]:
-    """For each taxpayer on e-Defter: its oldest period past its deadline and not sent, else the next one due.
+    """For each taxpayer on e-Defter: its oldest period past its deadline and not sent (every month of every
+    ledger, the branches' too), else the next one due; deadlines from the same calendar as Defter Dönemleri.
 
     A fixed number of queries whatever the number of taxpayers (the office home shows one row per client)."""
     if not taxpayers:
         return {}
-    session = get_session()
     ids = [taxpayer.id for taxpayer in taxpayers]
-    settings = {row.taxpayer_id: row for row in session.scalars(
-        select(EdefterSettings).where(EdefterSettings.taxpayer_id.in_(ids)))}
-    sent = {(taxpayer_id, year, month) for taxpayer_id, year, month in session.execute(
-        select(JournalPeriod.taxpayer_id, JournalPeriod.year, JournalPeriod.month)
-        .where(JournalPeriod.taxpayer_id.in_(ids), JournalPeriod.branch_code == "",
-               JournalPeriod.state.in_((JournalPeriodState.SENT, JournalPeriodState.APPROVED))))}
-    holidays = _holidays_between(today - timedelta(days=400), today + timedelta(days=400))
-    extensions: dict[tuple[int, int, ExtensionScope], Extension] = {
-        (row.period_year, row.period_month, row.scope): Extension(row.new_deadline, row.announcement)
-        for row in session.scalars(select(DeadlineExtension).where(
-            DeadlineExtension.period_year >= today.year - 2))
-    }
+    settings = settings_of(ids)
+    ledgers = ledgers_of(ids)
+    sent = months_in_states(ids, today.year - 2, (JournalPeriodState.SENT, JournalPeriodState.APPROVED))
+    book = load_book(date(today.year - 2, 1, 1), today)
     found: dict[int, DueBerat] = {}
     for taxpayer in taxpayers:
         own = settings.get(taxpayer.id)
         if own is None:
             continue
-        quarterly = own.berat_period is BeratPeriod.UC_AYLIK
-        scope = scope_of(taxpayer)
-        due = []
-        for year, month in _candidate_periods(own.first_use_date, quarterly, today):
-            quarter_months = {(year, m) for m in range(month - 2, month + 1)} if quarterly else {(year, month)}
-            if all((taxpayer.id, y, m) in sent for y, m in quarter_months):
-                continue
-            extension = extensions.get((year, month, scope)) or extensions.get((year, month, ExtensionScope.ALL))
-            deadline = berat_deadline(year, month, quarterly=quarterly, corporate=scope is ExtensionScope.CORPORATE,
-                                      holidays=holidays, extension=extension)
-            due.append(DueBerat(year, month, deadline))
+        quarterly = is_quarterly(own)
+        due = [DueBerat(year, month, book.deadline(year, month, quarterly=quarterly, scope=scope_of(taxpayer)))
+               for year, month in ended_berat_periods(own.first_use_date, quarterly, today)
+               if not all_months_in(taxpayer.id, ledgers[taxpayer.id], year, month, quarterly, sent)]
         overdue = [item for item in due if item.deadline.due < today]
         upcoming = [item for item in due if item.deadline.due >= today]
         if overdue:

@@ -87,7 +87,7 @@ def deadline_command(kimlik: str, donem: str) -> None:
 @takvim_cli.command("uyarilar")
 @click.option("--gun", default=None, help="Hangi günün uyarıları (GG.AA.YYYY); verilmezse bugün.")
 def warnings_command(gun: str | None) -> None:
-    """Raise today's berat deadline warnings by hand (what the daily job does at 07:00)."""
+    """Raise today's berat deadline warnings by hand (what the daily job does at 07:00 UTC)."""
     from app.edefter.deadlines.warnings import raise_daily_warnings
 
     result = raise_daily_warnings(_day(gun) if gun else None)

@@ -145,7 +145,7 @@ class YearOverview:
 def year_overview(taxpayer: Taxpayer, key: int | None, today: date) -> YearOverview:
     """The fiscal year ``key`` (its start year; None: the one holding today) of the taxpayer's periods."""
     settings = settings_of([taxpayer.id]).get(taxpayer.id)
-    warnings = open_warnings([taxpayer.id]).get(taxpayer.id, [])
+    warnings = open_warnings([taxpayer.id], today).get(taxpayer.id, [])
     days = warning_days()
     if settings is None:
         return YearOverview(None, None, [], [], warnings, False, False, today, days)

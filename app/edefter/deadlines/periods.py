@@ -41,18 +41,24 @@ def ledgers_of(taxpayer_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
-def approved_months(taxpayer_ids: list[int], since_year: int) -> set[tuple[int, str, int, int]]:
-    """(taxpayer, branch code, year, month) of every ledger month GİB approved, from ``since_year`` on."""
+def months_in_states(taxpayer_ids: list[int], since_year: int,
+                     states: tuple[JournalPeriodState, ...]) -> set[tuple[int, str, int, int]]:
+    """(taxpayer, branch code, year, month) of every ledger month in one of ``states``, from ``since_year`` on."""
     return {(taxpayer_id, code, year, month) for taxpayer_id, code, year, month in get_session().execute(
         select(JournalPeriod.taxpayer_id, JournalPeriod.branch_code, JournalPeriod.year, JournalPeriod.month)
         .where(JournalPeriod.taxpayer_id.in_(taxpayer_ids), JournalPeriod.year >= since_year,
-               JournalPeriod.state == JournalPeriodState.APPROVED))}
+               JournalPeriod.state.in_(states)))}
 
 
-def is_approved(taxpayer_id: int, ledgers: list[tuple[str, str]], year: int, last_month: int, quarterly: bool,
-                approved: set[tuple[int, str, int, int]]) -> bool:
-    """Every month of the berat period, of every ledger, approved by GİB."""
-    return all((taxpayer_id, code, y, m) in approved
+def approved_months(taxpayer_ids: list[int], since_year: int) -> set[tuple[int, str, int, int]]:
+    """The ledger months GİB approved (see ``months_in_states``)."""
+    return months_in_states(taxpayer_ids, since_year, (JournalPeriodState.APPROVED,))
+
+
+def all_months_in(taxpayer_id: int, ledgers: list[tuple[str, str]], year: int, last_month: int, quarterly: bool,
+                  done: set[tuple[int, str, int, int]]) -> bool:
+    """Every month of the berat period, of every ledger, is in ``done`` (approved, or sent, months)."""
+    return all((taxpayer_id, code, y, m) in done
                for code, _ in ledgers for y, m in months_of(year, last_month, quarterly))
 
 

@@ -29,7 +29,7 @@ class DeadlineSummary:
 def summary_of(taxpayer: Taxpayer, today: date) -> DeadlineSummary | None:
     """None for a taxpayer not on e-Defter (no Firma Ayarları, nothing raised)."""
     berat = nearest_berats([taxpayer], today).get(taxpayer.id)
-    warnings = open_warnings([taxpayer.id]).get(taxpayer.id, [])
+    warnings = open_warnings([taxpayer.id], today).get(taxpayer.id, [])
     if berat is None and not warnings:
         return None
     return DeadlineSummary(berat, warnings, today, warning_days())

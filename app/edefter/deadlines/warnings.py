@@ -20,10 +20,10 @@ from app.db import get_session, utcnow
 from app.edefter.deadlines.book import DeadlineBook, load_book
 from app.edefter.deadlines.calendar import scope_of
 from app.edefter.deadlines.periods import (
+    all_months_in,
     approved_months,
     berat_period_label,
     ended_berat_periods,
-    is_approved,
     is_quarterly,
     ledgers_of,
     settings_of,
@@ -92,13 +92,17 @@ def _run_batch(ids: list[int], today: date, days: int, result: RunResult) -> Non
     existing: dict[int, list[DeadlineWarning]] = {taxpayer_id: [] for taxpayer_id in ids}
     for row in session.scalars(select(DeadlineWarning).where(DeadlineWarning.taxpayer_id.in_(ids))):
         existing[row.taxpayer_id].append(row)
+    # Decide for the whole batch before writing: each unit of work begins with a rollback that expires every
+    # loaded object, and reading them afterwards would cost queries per taxpayer and per warning row.
+    plans = []
     for taxpayer_id in ids:
-        own = settings[taxpayer_id]
-        wanted, approved_periods = _wanted(taxpayers[taxpayer_id], own, ledgers[taxpayer_id], approved, book, today,
-                                           days, existing[taxpayer_id])
+        wanted, approved_periods = _wanted(taxpayers[taxpayer_id], settings[taxpayer_id], ledgers[taxpayer_id],
+                                           approved, book, today, days, existing[taxpayer_id])
         if _changes(existing[taxpayer_id], wanted, approved_periods):
-            _apply(taxpayer_id, wanted, approved_periods, today, result)
+            plans.append((taxpayer_id, wanted, approved_periods))
         result.taxpayers += 1
+    for taxpayer_id, wanted, approved_periods in plans:
+        _apply(taxpayer_id, wanted, approved_periods, today, result)
     session.rollback()  # end the batch's read transaction: the next batch reads fresh rows
 
 
@@ -109,13 +113,13 @@ def _wanted(taxpayer: Taxpayer, settings: EdefterSettings, ledgers: list[tuple[s
     scope = scope_of(taxpayer)
     wanted: dict[tuple[int, int], Wanted] = {}
     for year, last_month in ended_berat_periods(settings.first_use_date, quarterly, today):
-        if is_approved(taxpayer.id, ledgers, year, last_month, quarterly, approved):
+        if all_months_in(taxpayer.id, ledgers, year, last_month, quarterly, approved):
             continue
         deadline = book.deadline(year, last_month, quarterly=quarterly, scope=scope)
         wanted[(year, last_month)] = Wanted(year, last_month, berat_period_label(year, last_month, quarterly),
                                             deadline, level_of(deadline, today, days))
     approved_periods = {(row.period_year, row.period_month) for row in existing
-                        if is_approved(taxpayer.id, ledgers, row.period_year, row.period_month, quarterly, approved)}
+                        if all_months_in(taxpayer.id, ledgers, row.period_year, row.period_month, quarterly, approved)}
     return wanted, approved_periods
 
 
@@ -193,9 +197,10 @@ class OpenWarning:
         return (self.due - today).days
 
 
-def open_warnings(taxpayer_ids: list[int]) -> dict[int, list[OpenWarning]]:
-    """Each taxpayer's open warnings, most urgent first; a period GİB has approved since the last run is left out
-    at once, and of a period's "near" and "past" only "past" is shown. Four queries whatever the number."""
+def open_warnings(taxpayer_ids: list[int], today: date) -> dict[int, list[OpenWarning]]:
+    """Each taxpayer's open warnings, most urgent first, on today's calendar: a period GİB has approved since the
+    last run is left out at once, and so is one whose deadline an extension entered since has moved out of reach;
+    the date shown is the deadline as it is now. One line per period. Seven queries whatever the number."""
     if not taxpayer_ids:
         return {}
     session = get_session()
@@ -205,18 +210,25 @@ def open_warnings(taxpayer_ids: list[int]) -> dict[int, list[OpenWarning]]:
         return {}
     settings = settings_of(taxpayer_ids)
     ledgers = ledgers_of(taxpayer_ids)
-    approved = approved_months(taxpayer_ids, min(row.period_year for row in rows))
-    shown: dict[tuple[int, int, int], DeadlineWarning] = {}
+    first_year = min(row.period_year for row in rows)
+    approved = approved_months(taxpayer_ids, first_year)
+    scopes = {taxpayer.id: scope_of(taxpayer)
+              for taxpayer in session.scalars(select(Taxpayer).where(Taxpayer.id.in_(taxpayer_ids)))}
+    book = load_book(date(first_year, 1, 1), today)
+    days = warning_days()
+    shown: dict[tuple[int, int, int], OpenWarning] = {}
     for row in rows:
         own = settings.get(row.taxpayer_id)
         quarterly = own is not None and is_quarterly(own)
-        if is_approved(row.taxpayer_id, ledgers[row.taxpayer_id], row.period_year, row.period_month, quarterly,
-                       approved):
-            continue
         key = (row.taxpayer_id, row.period_year, row.period_month)
-        if key not in shown or row.level is WarningLevel.PAST:
-            shown[key] = row
+        if key in shown or all_months_in(row.taxpayer_id, ledgers[row.taxpayer_id], row.period_year,
+                                         row.period_month, quarterly, approved):
+            continue
+        deadline = book.deadline(row.period_year, row.period_month, quarterly=quarterly, scope=scopes[row.taxpayer_id])
+        level = level_of(deadline, today, days)
+        if level is not None:
+            shown[key] = OpenWarning(row.taxpayer_id, row.period_label, level, deadline.due)
     found: dict[int, list[OpenWarning]] = {}
-    for row in sorted(shown.values(), key=lambda r: (r.due, r.period_year, r.period_month)):
-        found.setdefault(row.taxpayer_id, []).append(OpenWarning(row.taxpayer_id, row.period_label, row.level, row.due))
+    for warning in sorted(shown.values(), key=lambda item: (item.due, item.label)):
+        found.setdefault(warning.taxpayer_id, []).append(warning)
     return found
