@@ -25,8 +25,9 @@ class Candidate:
 
     position: int
     filename: str
-    data: bytes
+    data: bytes  # b"" once the checking process has put them in the file store (decision note 0095)
     sha256: str
+    size: int
     document: StoredDocumentData
     signer_identifier: str
     signer_name: str
@@ -46,7 +47,8 @@ class Refusal:
 
 
 def examine(position: int, filename: str, data: bytes, own_identifier: str, anchors: list[x509.Certificate],
-            today: date, checker: SignatureChecker | None = None) -> Candidate | Refusal:
+            today: date, checker: SignatureChecker | None = None, sha256: str | None = None,
+            keep_data: bool = True) -> Candidate | Refusal:
     """The verdict of the checks that need no database. ``checker``: the job's (its caches last the whole job);
     the document is parsed once and that tree is read and verified (decision note 0094)."""
     if len(data) > rules.MAX_DOCUMENT_BYTES:
@@ -65,5 +67,5 @@ def examine(position: int, filename: str, data: bytes, own_identifier: str, anch
     if not result.ok or result.certificate_info is None:
         return Refusal(position, filename, result.message)
     info = result.certificate_info
-    return Candidate(position, filename, data, hashlib.sha256(data).hexdigest(), document, info.owner_id,
+    return Candidate(position, filename, data if keep_data else b"", sha256 or hashlib.sha256(data).hexdigest(), len(data), document, info.owner_id,
                      info.owner_name[:250], info.serial_hex[:64], result.signing_time)

@@ -9,19 +9,20 @@ the rerun puts the same bytes under the same name again.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections import deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import insert, select, update
 
 from app.archive import rules
-from app.archive.checking import Candidate, Refusal, examine
+from app.archive.checking import Candidate, Refusal
 from app.archive.members import Member, opened
+from app.archive.pool import Checking, Setup, anchors_der, worker_count
 from app.cards import trust_anchors
 from app.db import get_session, utcnow
 from app.formatting import local_today
@@ -29,7 +30,6 @@ from app.jobs.kinds import JobContext, JobKind
 from app.jobs.submit import submit
 from app.kontor.rules import KontorRefused, charge, unit_for
 from app.kontor.spending import Piece, Purse
-from app.signing.fast_verify import SignatureChecker
 from app.models import ArchivedDocument, ArchiveImport, ImportStatus, ImportVerdict, Taxpayer, Verdict
 from app.models.kontor import KontorUnit
 from app.storage import FileTooLarge, file_store
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 BATCH = 500  # members per transaction: small enough to lose little on a kill, big enough for the throughput
 JOB_KIND = "belge_saklama"
-MEMO_SIZE = 10_000  # verdicts kept by content hash during one run (without the bytes: a few MB)
 
 
 @dataclass
@@ -93,16 +92,20 @@ def run_import(job: JobContext) -> dict[str, Any]:
         raise rules.ArchiveRefused("Yükleme bulunamadı.")
     taxpayer = session.get(Taxpayer, upload.taxpayer_id)
     assert taxpayer is not None
-    path = file_store().verified_path(upload.sha256)  # type: ignore[attr-defined]
-    anchors, today = trust_anchors(), local_today()
-    checker = SignatureChecker(anchors)  # its certificate and chain caches last this run
-    memo: dict[bytes, Candidate | Refusal] = {}
-    # One batch's bytes are written and flushed by a helper thread while the next batch is checked (the flush
-    # waits on the disk, the checks on the CPU); a batch commits only once its bytes are durable, in order.
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="belge-saklama-yaz")
-    pending: _Pending | None = None
+    store = file_store()
+    path = store.verified_path(upload.sha256)  # type: ignore[attr-defined]
+    today = local_today()
+    setup = Setup(anchors_der(trust_anchors()), taxpayer.identifier, today, None)
+    # Batches are checked (and their bytes made durable) beside this process while it commits the earlier ones, in
+    # order; a bounded number in flight keeps memory at a few batches (decision note 0095).
+    checking: Checking | None = None
+    in_flight: deque[_Pending] = deque()
     try:
-        with opened(path, upload.filename) as (total, members):
+        with opened(path, upload.filename, upload.processed) as (total, members):
+            # One batch (a single document, a small zip) is checked in this process: a checking process would take
+            # longer to start than the batch to check.
+            workers = worker_count(current_app.config["ARCHIVE_CHECK_WORKERS"]) if total - upload.processed > BATCH else 1
+            checking = Checking(workers, setup, store)
             _mark_running(upload.id, total)
             start = upload.processed
             job.progress(_percent(start, total), f"{start}/{total} belge işlendi.")
@@ -112,24 +115,22 @@ def run_import(job: JobContext) -> dict[str, Any]:
                     continue
                 batch.append(member)
                 if len(batch) >= BATCH:
-                    checked = _pending(writer, batch, _check(taxpayer, batch, checker, today, memo))
-                    if pending is not None:
-                        _commit(job, taxpayer, upload.id, pending, today, total)
-                    pending, batch = checked, []
+                    in_flight.append(_Pending(batch[0].position, batch[-1].position + 1, checking.submit(batch)))
+                    batch = []
+                    if len(in_flight) > checking.in_flight:
+                        _commit(job, taxpayer, upload.id, in_flight.popleft(), today, total)
             if batch:
-                checked = _pending(writer, batch, _check(taxpayer, batch, checker, today, memo))
-                if pending is not None:
-                    _commit(job, taxpayer, upload.id, pending, today, total)
-                pending = checked
-            if pending is not None:
-                _commit(job, taxpayer, upload.id, pending, today, total)
-                pending = None
+                in_flight.append(_Pending(batch[0].position, batch[-1].position + 1, checking.submit(batch)))
+            while in_flight:
+                _commit(job, taxpayer, upload.id, in_flight.popleft(), today, total)
     except rules.ArchiveRefused as refused:
-        writer.shutdown(wait=True)
+        if checking is not None:
+            checking.close()
         _finish(upload.id, ImportStatus.HATA, refused.message)
         raise
     finally:
-        writer.shutdown(wait=True)  # a batch not committed leaves at most files without rows (0091)
+        if checking is not None:
+            checking.close()  # a batch not committed leaves at most files without rows (0091)
     done = _finish(upload.id, ImportStatus.TAMAMLANDI, None)
     return {"yukleme": done.id, "mukellef": done.taxpayer_id, "toplam": done.total, "saklandi": done.stored_count, "zaten": done.duplicate_count,
             "reddedildi": done.refused_count, "kontor": done.charged}
@@ -160,50 +161,17 @@ def _finish(import_id: int, status: ImportStatus, error: str | None) -> ArchiveI
 
 @dataclass
 class _Pending:
-    """A checked batch whose bytes are being made durable."""
+    """A batch being checked (its verdicts, once its accepted bytes are durable in the store)."""
 
     first: int
     end: int
-    checked: list[Candidate | Refusal]
-    written: Future
-
-
-def _check(taxpayer: Taxpayer, members: list[Member], checker: SignatureChecker, today: date,
-           memo: dict[bytes, Candidate | Refusal]) -> list[Candidate | Refusal]:
-    """Every member's verdict of the checks that need no database."""
-    checked: list[Candidate | Refusal] = []
-    for member in members:
-        if member.data is None:
-            checked.append(Refusal(member.position, member.filename, member.problem or "Dosya okunamadı."))
-            continue
-        # The same bytes twice in one upload get the same verdict: checked (and verified) once.
-        digest = hashlib.sha256(member.data).digest()
-        seen = memo.get(digest)
-        if seen is None:
-            fresh = examine(member.position, member.filename, member.data, taxpayer.identifier, checker.anchors,
-                            today, checker)
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[digest] = replace(fresh, data=b"") if isinstance(fresh, Candidate) else fresh  # the bytes are the member's
-            checked.append(fresh)
-            continue
-        if isinstance(seen, Candidate):
-            seen = replace(seen, data=member.data)
-        checked.append(replace(seen, position=member.position, filename=member.filename))
-    return checked
-
-
-def _pending(writer: ThreadPoolExecutor, members: list[Member], checked: list[Candidate | Refusal]) -> _Pending:
-    """Start putting the batch's new documents in the store (one flush for the batch, decision note 0093)."""
-    store = file_store()
-    written = writer.submit(store.put_many, [item.data for item in checked if isinstance(item, Candidate)])
-    return _Pending(members[0].position, members[-1].position + 1, checked, written)
+    checked: Future
 
 
 def _commit(job: JobContext, taxpayer: Taxpayer, import_id: int, batch: _Pending, today: date, total: int) -> int:
     """Once the batch's bytes are durable, its transaction; returns the position after it."""
-    batch.written.result()  # raises the store's error: nothing of this batch is committed then
-    counts = _commit_batch(taxpayer, import_id, batch.checked, batch.first, batch.end, today)
+    checked = batch.checked.result()  # raises the checker's or the store's error: nothing of this batch is committed
+    counts = _commit_batch(taxpayer, import_id, checked, batch.first, batch.end, today)
     job.progress(_percent(batch.end, total), f"{batch.end}/{total} belge işlendi; {counts.stored_count} saklandı, "
                                               f"{counts.duplicate_count} zaten saklanıyordu, "
                                               f"{counts.refused_count} reddedildi.")
@@ -271,7 +239,7 @@ def store_candidates(work: Any, taxpayer: Taxpayer, checked: list[Candidate | Re
         unit = units[document.product]
         if unit not in purses:
             purses[unit] = Purse(session, taxpayer.id, unit, today)
-        amount = charge(unit, len(item.data))
+        amount = charge(unit, item.size)
         pieces = purses[unit].take(amount)
         if pieces is None:
             refusal = KontorRefused(unit, amount, purses[unit].available)
@@ -318,15 +286,19 @@ def _verdict(position: int, filename: str, verdict: Verdict, reason: str, docume
 
 def _known(taxpayer_id: int, candidates: list[Candidate]) -> dict[tuple[str, str], tuple[int, str]]:
     """Documents already stored under the candidates' (product, ETTN): their id and hash."""
-    keys = list({(c.document.product, c.document.ettn) for c in candidates})
+    keys = {(c.document.product, c.document.ettn) for c in candidates}
+    products = sorted({product for product, _ in keys})
+    ettns = sorted({ettn for _, ettn in keys})
     found: dict[tuple[str, str], tuple[int, str]] = {}
-    for start in range(0, len(keys), 500):
+    for start in range(0, len(ettns), 500):
+        # Plain INs on the unique (taxpayer, product, ETTN) index: cheaper to compile and run than a tuple IN.
         rows = get_session().execute(
             select(ArchivedDocument.product, ArchivedDocument.ettn, ArchivedDocument.id, ArchivedDocument.sha256)
-            .where(ArchivedDocument.taxpayer_id == taxpayer_id,
-                   tuple_(ArchivedDocument.product, ArchivedDocument.ettn).in_(keys[start:start + 500])))
+            .where(ArchivedDocument.taxpayer_id == taxpayer_id, ArchivedDocument.product.in_(products),
+                   ArchivedDocument.ettn.in_(ettns[start:start + 500])))
         for product, ettn, document_id, sha256 in rows:
-            found[(product, ettn)] = (document_id, sha256)
+            if (product, ettn) in keys:
+                found[(product, ettn)] = (document_id, sha256)
     return found
 
 
@@ -338,7 +310,7 @@ def _row(taxpayer: Taxpayer, item: Candidate, charged: int, import_id: int | Non
         "sender_identifier": document.sender.identifier, "sender_name": document.sender.name,
         "receiver_identifier": document.receiver.identifier, "receiver_name": document.receiver.name,
         "outgoing": document.sender.identifier == taxpayer.identifier, "filename": item.filename.rsplit("/", 1)[-1],
-        "sha256": item.sha256, "size": len(item.data), "signer_identifier": item.signer_identifier,
+        "sha256": item.sha256, "size": item.size, "signer_identifier": item.signer_identifier,
         "signer_name": item.signer_name, "certificate_serial": item.certificate_serial,
         "signing_time": item.signing_time, "charged": charged, "import_id": import_id, "stored_at": moment,
     }

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from app.db import get_session
 from app.formats.safe_xml import format_size
 from app.formats.stored_document import DOCUMENT_TYPES
 from app.integrator import catalogue
-from app.models import LabelStatus, ServiceLabel, ServiceRequest
-from app.models.service import RequestAction
 from app.refusals import Refused
+
+# The database parts are imported where they are used: the checking processes of an import (decision note 0095)
+# import this module for its limits and sentences and should not load SQLAlchemy and every model for that.
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # one document
 MAX_MEMBERS = 200_000  # members of one zip
@@ -42,6 +40,11 @@ def storage_kind(product: str) -> str | None:
 
 def active_storage_products(taxpayer_id: int) -> set[str]:
     """Products whose Saklama label the taxpayer has active now."""
+    from sqlalchemy import select
+
+    from app.db import get_session
+    from app.models import LabelStatus, ServiceLabel
+
     kinds = {storage_kind(product): product for product in PRODUCTS}
     rows = get_session().scalars(
         select(ServiceLabel.kind).where(ServiceLabel.taxpayer_id == taxpayer_id, ServiceLabel.status == LabelStatus.AKTIF,
@@ -52,6 +55,12 @@ def active_storage_products(taxpayer_id: int) -> set[str]:
 
 def opening_origin(taxpayer_id: int, product: str) -> str | None:
     """Where the taxpayer came from when it opened the product (decides how e-Arşiv Saklama is charged)."""
+    from sqlalchemy import select
+
+    from app.db import get_session
+    from app.models import ServiceRequest
+    from app.models.service import RequestAction
+
     return get_session().scalar(
         select(ServiceRequest.origin).where(ServiceRequest.taxpayer_id == taxpayer_id, ServiceRequest.product == product,
                                             ServiceRequest.action == RequestAction.ACMA, ServiceRequest.origin.is_not(None))

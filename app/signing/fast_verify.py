@@ -35,10 +35,10 @@ from lxml import etree
 
 from . import certinfo
 from .certinfo import CertificateInfo
-from .errors import SigningError, format_local_time
+from .errors import format_local_time
 from .placement import DS_NS, XADES_NS, c14n_without_signature
 from .verify import _CA_POLICY, _EE_POLICY, _WHOLE_DOCUMENT_TRANSFORMS, ALLOWED_CLOCK_SKEW, VerificationResult, \
-    _parse_time, verify_signed_xml
+    parse_signing_time, verify_signed_xml
 
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
@@ -82,7 +82,7 @@ _CERT = f"{{{XADES_NS}}}Cert"
 _CERT_DIGEST = f"{{{XADES_NS}}}CertDigest"
 _ISSUER_SERIAL = f"{{{XADES_NS}}}IssuerSerial"
 _SERIAL_NUMBER = f"{{{DS_NS}}}X509SerialNumber"
-_IDS = etree.XPath("//@*[local-name()='Id' or local-name()='ID' or local-name()='id']")
+_IDS = etree.XPath("//@*[local-name()='Id' or local-name()='ID' or local-name()='id']", smart_strings=False)
 _CACHE_LIMIT = 1000
 
 
@@ -98,6 +98,9 @@ class _Certificate:
     can_sign: bool
     info: CertificateInfo
     digests: dict[str, bytes]
+    owner_id: str | None  # certinfo.owner_id_of, read once
+    valid_from: datetime
+    valid_until: datetime
 
 
 @dataclass(frozen=True)
@@ -155,18 +158,17 @@ class SignatureChecker:
             _same(hashlib.new(algorithm, _c14n(element)).digest(), expected)
         _check_signature_value(leaf.cert, shape.method, _c14n(shape.signed_info), shape.signature_value)
         _check_signing_certificate(shape.signed_properties, leaf)
-        signing_time = _parse_time(shape.signed_properties.findtext(f"{_SIGNED_SIGNATURE_PROPERTIES}/{_SIGNING_TIME}"))
+        signing_time = parse_signing_time(shape.signed_properties.findtext(f"{_SIGNED_SIGNATURE_PROPERTIES}/{_SIGNING_TIME}"))
         if signing_time is None:
             raise _Defer
         # 2. Trust at the signing time.
         if signing_time > now + ALLOWED_CLOCK_SKEW or not leaf.can_sign:
             raise _Defer
-        try:
-            certinfo.check_validity(leaf.cert, signing_time)
-            if expected_owner_id is not None:
-                certinfo.check_owner(leaf.cert, expected_owner_id)
-        except SigningError:
-            raise _Defer from None
+        # certinfo.check_validity and check_owner, on what was read from the certificate once per job.
+        if not leaf.valid_from <= signing_time <= leaf.valid_until:
+            raise _Defer
+        if expected_owner_id is not None and leaf.owner_id != expected_owner_id:
+            raise _Defer
         self._check_chain(leaf, [c for c in certificates if c is not leaf], signing_time)
         info = leaf.info
         return VerificationResult(True, "ok", f"İmza geçerli: belge {info.owner_name} ({info.owner_id}) tarafından "
@@ -179,7 +181,8 @@ class SignatureChecker:
             der = cert.public_bytes(Encoding.DER)
             found = _Certificate(cert, hashlib.sha256(der).digest(), certinfo.is_ca(cert), certinfo.can_sign(cert),
                                  certinfo.from_certificate(cert), {name: hashlib.new(name, der).digest()
-                                                                   for name in _DIGESTS.values()})
+                                                                   for name in _DIGESTS.values()},
+                                 certinfo.owner_id_of(cert), cert.not_valid_before_utc, cert.not_valid_after_utc)
             if len(self._certificates) >= _CACHE_LIMIT:
                 self._certificates.clear()
             self._certificates[text] = found

@@ -142,8 +142,6 @@ def embedded_certificates(signature: etree._Element) -> list[x509.Certificate]:
     return certificates
 
 
-_parse_time = parse_signing_time  # the name fast_verify imports
-
 _REASONS = {
     "certificate_untrusted": "sertifika güvenilen bir sertifika hizmet sağlayıcısı tarafından verilmemiş.",
     "key_usage": "sertifika imza için kullanılamaz (Kullanım Amacı uygun değil).",

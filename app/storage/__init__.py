@@ -12,7 +12,7 @@ note 0008 and ``docs/storage.md`` describe the layout and what another backend m
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from typing import TYPE_CHECKING
 
 from app.storage.base import CHUNK_SIZE, FileStore, StoredFile, VerifiedReader, check_key
 from app.storage.errors import (
@@ -25,6 +25,9 @@ from app.storage.errors import (
     StoredFileMissing,
 )
 from app.storage.local import LocalFileStore
+
+if TYPE_CHECKING:  # Flask is imported where it is used: Belge Saklama's checking processes load no Flask (note 0095)
+    from flask import Flask
 
 EXTENSION = "ebelge.storage"
 
@@ -42,4 +45,6 @@ def init_app(app: Flask) -> None:
 
 def file_store() -> FileStore:
     """The current app's file store."""
+    from flask import current_app
+
     return current_app.extensions[EXTENSION]

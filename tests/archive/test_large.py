@@ -4,6 +4,7 @@ whose worker is killed with SIGKILL and rerun by a new worker: what is stored is
 from __future__ import annotations
 
 import io
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -46,7 +47,7 @@ def test_a_zip_of_ten_thousand_documents(app, client, db_session, login_as, anad
 
 
 def test_an_import_killed_with_sigkill_is_continued_and_stays_consistent(portal, demo_pki, distinct_corpus):  # noqa: F811
-    site = portal(TRUST_ANCHORS=str(demo_pki.ca_cert_path))
+    site = portal(TRUST_ANCHORS=str(demo_pki.ca_cert_path), ARCHIVE_CHECK_WORKERS=2)  # a checking process too
     db = site.app.extensions["ebelge.db"]
     with db.sessions() as session:
         taxpayer = Taxpayer(identifier="4821307561", unvan="Anadolu Tekstil Sanayi ve Ticaret A.Ş.")
@@ -61,7 +62,12 @@ def test_an_import_killed_with_sigkill_is_continued_and_stays_consistent(portal,
     with site.app.app_context():
         started = start_import(taxpayer, "uc-bin.zip", io.BytesIO(distinct_corpus))
     wait_for(lambda: site.job(started.job_id).progress >= 20, 60, "içe aktarma ilerlemedi", first.log)
+    checkers = _children(first.pid)
+    assert checkers, "the import checks in a process of its own"
     first.kill()
+    # The killed job's checking process notices the end of its pipe and leaves: nothing lingers.
+    wait_for(lambda: not any(os.path.exists(f"/proc/{pid}") and _alive(pid) for pid in checkers), 30,
+             "kontrol süreci işçiyle birlikte bitmedi", first.log)
 
     def consistent() -> tuple[int, int, int]:
         with db.sessions() as session:
@@ -82,3 +88,19 @@ def test_an_import_killed_with_sigkill_is_continued_and_stays_consistent(portal,
     with db.sessions() as session:
         distinct = session.scalar(select(func.count(func.distinct(ArchivedDocument.ettn))))
         assert distinct == 3000 and site.job(started.job_id).attempts == 2
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as children:
+            found += [int(child) for child in children.read().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
