@@ -94,8 +94,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "SECURE_COOKIES": (False, _as_bool),
     # Content-addressed file store (e-Defter parts, archives); empty means <instance>/storage.
     "STORAGE_PATH": (None, str),
-    # Belge Saklama: processes that check an import's documents beside the job (0 = one per core, 1 = in the job's
-    # own process); each takes ~55 MB (decision note 0095).
+    # Belge Saklama: checkers of an import's documents — a thread of the job and N-1 spawned processes of ~55 MB
+    # each (0 = one per core, 1 = only the job's own process; decision note 0095).
     "ARCHIVE_CHECK_WORKERS": (0, _as_int),
     # Kontör: warn when a balance falls under this many units/MB (0 = under 10 % of the usable packages).
     "KONTOR_WARNING_LEVEL": (0, _as_int),
