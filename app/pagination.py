@@ -72,3 +72,12 @@ def paginate(
     last = -(-total // size)
     rows = session.execute(counted.limit(size).offset((last - 1) * size)).all()
     return Page([convert(row) for row in rows], last, size, total)
+
+
+def page_of_list(items: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
+    """One page of a list already in memory (a summary that must see every row to total and sort them); a page
+    past the end shows the last one, as ``paginate`` does."""
+    total = len(items)
+    last = max(1, -(-total // size))
+    number = min(max(1, number), last)
+    return Page(items[(number - 1) * size:number * size], number, size, total)

@@ -26,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bench_iptal_lists as lists  # noqa: E402
 from flask import Flask, render_template  # noqa: E402
+
+from app.blueprints.iptal.views import BABS_PAGE_SIZE  # noqa: E402
+from app.pagination import page_of_list  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from app.babs.summary import Month, monthly_summary  # noqa: E402
@@ -56,7 +59,10 @@ def add_bare_route(app: Flask, month: Month) -> None:
             from app.models import Taxpayer
 
             kept["summary"] = monthly_summary(get_session().get(Taxpayer, 1), month)
-        return render_template("iptal/babs.html", summary=kept["summary"])
+        summary = kept["summary"]
+        groups = summary.groups()  # type: ignore[attr-defined]
+        pages = {name: page_of_list(lines, 1, BABS_PAGE_SIZE) for name, (_, _, lines) in groups.items()}
+        return render_template("iptal/babs.html", summary=summary, groups=groups, pages=pages)
 
     app.add_url_rule("/_bench/babs", "bench_babs", bare)
 

@@ -113,6 +113,13 @@ class MonthlySummary:
     ba: Form
     bs: Form
 
+    def groups(self) -> dict[str, tuple[Form, str, list[CounterpartyLine]]]:
+        """The page's four tables by their address name: (form, heading, lines)."""
+        return {f"{form.name.lower()}-{key}": (form, heading, lines)
+                for form in (self.ba, self.bs)
+                for key, heading, lines in (("bildirilecek", "Bildirilecek satırlar", form.reported),
+                                            ("altinda", "Sınırın altında kalanlar", form.below))}
+
 
 def threshold() -> Decimal:
     return Decimal(str(current_app.config["BABS_THRESHOLD_TL"]))

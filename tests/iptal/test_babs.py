@@ -112,3 +112,25 @@ def test_another_taxpayers_invoices_are_not_on_my_forms(client, login_as, party,
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Ba/Bs" in page
     assert invoice.number not in page
+
+
+def test_each_table_pages_on_its_own(monkeypatch, client, login_as, party, invoice_factory, db_session):
+    """Counterparties beyond a page are one click away; the htmx link brings back only its own table."""
+    from app.blueprints.iptal import views
+
+    monkeypatch.setattr(views, "BABS_PAGE_SIZE", 1)
+    buyer = party("ege")
+    big = invoice_factory(party("anadolu"), buyer, amount="9000.00", delivered_days_ago=0)
+    small = invoice_factory(party("marmara"), buyer, amount="7000.00", delivered_days_ago=0)
+    login_as(buyer.taxpayer)
+    month = f"{local_today():%Y-%m}"
+    first = client.get(f"/FaturaIptal/sanal-babs?donem={month}").get_data(as_text=True)
+    reported = text_of(first, "babs-ba-bildirilecek", "babs-ba-altinda")
+    assert "Bildirilecek satırlar (2)" in reported and "Sayfa 1 / 2" in reported
+    assert big.number in first and small.number not in first  # the larger total first
+    second = client.get(f"/FaturaIptal/sanal-babs?donem={month}&grup=ba-bildirilecek&sayfa=2",
+                        headers={"HX-Request": "true"})
+    fragment = second.get_data(as_text=True)
+    assert "<html" not in fragment and 'id="babs-ba-bildirilecek"' in fragment
+    assert small.number in fragment and big.number not in fragment and "Sanal Form Bs" not in fragment
+    assert "Sayfa 2 / 2" in text_of(fragment, "babs-ba-bildirilecek", None)

@@ -6,7 +6,7 @@ and for itiraz (``/itiraz/talep``, ``/itiraz/talepler``…): one view, the kind 
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, request, url_for
+from flask import Response, abort, flash, make_response, render_template, request, url_for
 from flask_login import login_required
 
 from app.acting import acting_taxpayer, needs
@@ -30,6 +30,7 @@ from app.htmx import is_partial, render, see_other
 from app.iptal import forms, operations, queries
 from app.iptal.words import words_for
 from app.models import RequestKind
+from app.pagination import page_of_list
 from app.refusals import Refused
 
 # The itiraz rule is written above the iptal one: decorators register bottom-up, so the iptal rule comes first and
@@ -234,8 +235,21 @@ def signed_document(request_id: int, which: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+BABS_PAGE_SIZE = 50  # counterparties per table page (each with its invoices folded under it)
+
+
 @bp.get("/sanal-babs")
-def babs() -> str:
-    """Sanal Ba/Bs of a month: per counterparty, the invoices that count, and how each outcome landed."""
+def babs() -> Response:
+    """Sanal Ba/Bs of a month: per counterparty, the invoices that count, and how each outcome landed. Each of the
+    four tables pages on its own (``grup`` + ``sayfa``); an htmx page link gets only its table back."""
     month = Month.parse(request.args.get("donem")) or Month.previous(local_today())
-    return render_template("iptal/babs.html", summary=monthly_summary(acting_taxpayer(), month))
+    summary = monthly_summary(acting_taxpayer(), month)
+    groups = summary.groups()
+    chosen = request.args.get("grup") if request.args.get("grup") in groups else None
+    number = request.args.get("sayfa", 1, type=int)
+    pages = {name: page_of_list(lines, number if name == chosen else 1, BABS_PAGE_SIZE)
+             for name, (_, _, lines) in groups.items()}
+    context = {"summary": summary, "groups": groups, "pages": pages}
+    if chosen is not None and is_partial():
+        return make_response(render_template("iptal/_babs_group.html", name=chosen, **context))
+    return make_response(render_template("iptal/babs.html", **context))
