@@ -4,7 +4,7 @@ a run killed between files continues after the last committed one, charging noth
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.edefter.archive import operations, rules
 from app.models import DefterFileKind, Job
@@ -67,3 +67,46 @@ def test_a_run_killed_between_files_continues_where_it_stopped(
     assert len(db_session.scalars(select(EdefterArchiveVerdict)).all()) == len(members)
     assert len(entries(db_session, company.taxpayer)) == len(members)
     assert used_mb(db_session, company.taxpayer) == len(members)
+
+
+def test_a_resumed_run_does_not_unpack_again_what_it_decided_and_a_finished_upload_stays_finished(
+        client, company, signed_period, db_session, app, monkeypatch):  # type: ignore[no-untyped-def]
+    from app.edefter.archive import members as zip_members
+    from app.models import AuditEvent
+
+    give_mb(app, company.taxpayer, 50)
+    parts = signed_period.of(DefterFileKind.YEVMIYE_BERAT) + signed_period.of(DefterFileKind.KEBIR_BERAT)
+    files = {f.file_name: f.data for f in parts}
+    unpacked: list[str] = []
+    real_copy = zip_members._copy
+
+    def counting_copy(archive, info, target, max_bytes):  # type: ignore[no-untyped-def]
+        unpacked.append(info.filename)
+        return real_copy(archive, info, target, max_bytes)
+
+    def start_job(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    def dies_after_first(percent: int, phrase: str) -> None:
+        raise Killed
+
+    monkeypatch.setattr(rules, "IMMEDIATE_MEMBERS", 0)
+    monkeypatch.setattr(operations, "submit", start_job)
+    monkeypatch.setattr(zip_members, "_copy", counting_copy)
+    with pytest.raises(Killed):
+        upload(client, "beratlar.zip", zipped(files))
+    db_session.expire_all()
+    [kept] = db_session.scalars(select(EdefterArchiveUpload)).all()
+    with app.app_context():
+        with pytest.raises(Killed):
+            operations.process_upload(kept.id, dies_after_first)
+        first = list(unpacked)
+        done = operations.process_upload(kept.id, lambda percent, phrase: None)
+        resumed = unpacked[len(first):]
+        operations.process_upload(kept.id, lambda percent, phrase: None)
+    assert len(first) == 1 and first[0] not in resumed and len(resumed) == len(files) - 1
+    assert unpacked[len(first) + len(resumed):] == []  # the finished upload: nothing unpacked again
+    db_session.expire_all()
+    assert db_session.get(EdefterArchiveUpload, kept.id).status.value == "tamamlandi" == done.status.value
+    assert db_session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "edefter_arsivi_tamamlandi")) == 1

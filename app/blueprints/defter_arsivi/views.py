@@ -21,7 +21,7 @@ from app.jobs import status
 from app.kontor import queries as kontor
 from app.models.edefter_archive import ArchiveKind, ArchiveVerdict
 from app.refusals import Refused
-from app.storage import StorageError
+from app.storage import StorageError, StoredFileMissing, file_store
 from app.storage.serving import send_stored
 from app.verification_report import report_for_stored
 
@@ -81,7 +81,10 @@ def upload_result(upload_id: int) -> Response:
 def download(entry_id: int) -> Response:
     """The archived file's original bytes."""
     entry = queries.entry_of(acting_taxpayer().id, entry_id) or abort(404)
-    return send_stored(entry.sha256, download_name=entry.file_name, mimetype="application/xml")
+    try:
+        return send_stored(entry.sha256, download_name=entry.file_name, mimetype="application/xml")
+    except StorageError as error:
+        return _store_unreachable(error)
 
 
 @bp.get("/dosya/<int:entry_id>/dogrula")
@@ -89,8 +92,17 @@ def download(entry_id: int) -> Response:
 def verify(entry_id: int) -> Response:
     """Doğrula: the İmza Doğrulama report of the archived file."""
     entry = queries.entry_of(acting_taxpayer().id, entry_id) or abort(404)
-    report = report_for_stored(entry.sha256, f"e-Defter Arşivi: {entry.file_name}")
+    try:
+        report = report_for_stored(entry.sha256, f"e-Defter Arşivi: {entry.file_name}")
+    except StorageError as error:
+        return _store_unreachable(error)
     return make_response(render_template("dogrulama/report.html", report=report, error=None, downloads=None))
+
+
+def _store_unreachable(error: StorageError) -> Response:
+    """The archive's page, naming the store (D9), instead of an error page."""
+    flash(f"{rules.STORAGE_UNREACHABLE}: {error.message}", "error")
+    return see_other(url_for("defter_arsivi.index"))
 
 
 @bp.get("/donem.zip")
@@ -106,6 +118,9 @@ def period_zip() -> Response:
     if not entries:
         flash(f"{search.month:02d}/{search.year} döneminin arşivde dosyası yok.", "error")
         return see_other(url_for("defter_arsivi.index"))
+    missing = next((e for e in entries if not file_store().exists(e.sha256)), None)
+    if missing is not None:  # asked before the first byte is sent: a zip cut short would look like a good one
+        return _store_unreachable(StoredFileMissing(missing.sha256))
     response = Response(stream_with_context(stream_period_zip(entries)), mimetype="application/zip")
     suffix = f"-{branch}" if branch else ""
     response.headers["Content-Disposition"] = f"attachment; filename=edefter-{search.year}{search.month:02d}{suffix}.zip"

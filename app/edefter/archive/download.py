@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from app.archive.download import _Sink  # Belge Saklama's zip sink: the same streaming writer
 from app.models.edefter_archive import EdefterArchiveEntry
 from app.storage import CHUNK_SIZE, file_store
 
@@ -20,31 +21,13 @@ def member_names(entries: list[EdefterArchiveEntry]) -> list[str]:
     names = []
     for entry in entries:
         base = _UNSAFE.sub("_", entry.file_name).strip("._") or f"dosya-{entry.id}.xml"
-        name = base if base not in seen else f"{entry.id}-{base}"
+        name, number = base, 0
+        while name in seen:  # "<id>-name" may itself be another file's name
+            number += 1
+            name = f"{entry.id}-{number}-{base}" if number > 1 else f"{entry.id}-{base}"
         seen.add(name)
         names.append(name)
     return names
-
-
-class _Sink:
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.position = 0
-
-    def write(self, data: bytes) -> int:
-        self.parts.append(bytes(data))
-        self.position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self.position
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data, self.parts = b"".join(self.parts), []
-        return data
 
 
 def stream_period_zip(entries: list[EdefterArchiveEntry]) -> Iterator[bytes]:

@@ -45,10 +45,11 @@ def _listed(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 
 @contextmanager
-def opened(path: Path, filename: str, max_bytes: int) -> Iterator[tuple[int, Iterator[Member]]]:
-    """(member count, members from the first) of the upload at ``path``; ArchiveRefused for a bad zip."""
+def opened(path: Path, filename: str, max_bytes: int, start: int = 0) -> Iterator[tuple[int, Iterator[Member]]]:
+    """(member count, members from ``start``) of the upload at ``path``; ArchiveRefused for a bad zip. A resumed
+    run starts after what it decided: the members before ``start`` are not unpacked again."""
     if not is_zip(filename):
-        yield 1, iter([_single(path, filename)])
+        yield 1, iter([_single(path, filename)] if start < 1 else [])
         return
     with path.open("rb") as raw:
         directory = central_directory(raw)
@@ -68,7 +69,7 @@ def opened(path: Path, filename: str, max_bytes: int) -> Iterator[tuple[int, Ite
             if declared > rules.MAX_TOTAL_BYTES:
                 raise rules.ArchiveRefused(f".zip arşivinin açılmış hâli çok büyük ({format_size(declared)}); en "
                                            f"fazla {format_size(rules.MAX_TOTAL_BYTES)} olabilir.")
-            yield len(listed), _zip_members(archive, listed, Path(folder), max_bytes)
+            yield len(listed), _zip_members(archive, listed, Path(folder), max_bytes, start)
 
 
 def _single(path: Path, filename: str) -> Member:
@@ -84,9 +85,11 @@ def _unsafe_name(name: str) -> bool:
 
 
 def _zip_members(archive: zipfile.ZipFile, listed: list[zipfile.ZipInfo], folder: Path,
-                 max_bytes: int) -> Iterator[Member]:
+                 max_bytes: int, start: int = 0) -> Iterator[Member]:
     target = folder / "uye.xml"
     for position, info in enumerate(listed):
+        if position < start:
+            continue
         name = rules.clean_name(info.filename)
         if _unsafe_name(info.filename):
             yield Member(position, name, None, "Dosya adı arşivin dışına çıkan ya da mutlak bir yol içeriyor; "

@@ -1,15 +1,16 @@
 """e-Defter Arşivi operations: take an upload (checked in the request when small, by a job when large), keep each
 file that passes, and keep the company's own approved periods (decision notes 0160, 0161).
 
-Each file is decided in its own unit of work: the MB of kontör are taken, the bytes put in the content-addressed
-store and the entry written together, so what is charged is stored and what is stored is charged; a rerun of a
-killed job continues after the last committed member (``processed``). The slow checks run before the unit, with
-no database lock held.
+Each file is decided in its own unit of work: the MB of kontör are taken and the entry written together, its bytes
+having been put in the content-addressed store just before (no lock held while hundreds of MB are copied), so
+what is charged is stored; a kill leaves at most a stored file no entry names. A rerun of a killed job continues
+after the last committed member (``processed``). The slow checks run before the unit, with no database lock held.
 """
 
 from __future__ import annotations
 
 import logging
+import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
@@ -110,8 +111,15 @@ def _immediate(upload: EdefterArchiveUpload) -> bool:
         return False
     if not is_zip(upload.filename):
         return True
-    with opened(_stored_path(upload.sha256), upload.filename, rules.max_file_bytes()) as (total, _members):
-        return total <= rules.IMMEDIATE_MEMBERS
+    path = _stored_path(upload.sha256)
+    try:
+        with opened(path, upload.filename, rules.max_file_bytes()) as (total, _members):
+            if total > rules.IMMEDIATE_MEMBERS:
+                return False
+        with zipfile.ZipFile(path) as archive:  # a few MB of zip may inflate to GBs: judge by what it declares
+            return sum(info.file_size for info in archive.infolist()) <= rules.IMMEDIATE_BYTES
+    except (rules.ArchiveRefused, zipfile.BadZipFile, OSError, ValueError):
+        return True  # a broken zip: process_upload refuses it now and the upload says why (not "Sırada" forever)
 
 
 def _require_balance(taxpayer: Taxpayer) -> None:
@@ -146,12 +154,10 @@ def process_upload(upload_id: int, progress: Progress, *, taxpayer_id: int | Non
     context = context_for(taxpayer, expected)
     release_reads()
     try:
-        with opened(_stored_path(upload.sha256), upload.filename, context.max_bytes) as (total, members):
+        source = _stored_path(upload.sha256)
+        with opened(source, upload.filename, context.max_bytes, upload.processed) as (total, members):
             _mark_running(upload.id, total)
-            start = upload.processed
             for member in members:
-                if member.position < start:
-                    continue
                 verdict = _check(member, context)
                 _keep(taxpayer, upload.id, member, verdict)
                 done = member.position + 1
@@ -181,7 +187,10 @@ def _check(member: Member, context: Context) -> Examined | str:
 
 
 def _keep(taxpayer: Taxpayer, upload_id: int, member: Member, verdict: Examined | str) -> None:
-    """One member's unit of work: its verdict, and for a file that passed its entry, bytes and kontör."""
+    """One member's unit of work: its verdict, and for a file that passed its entry and kontör. Its bytes are put in
+    the store before the unit (hundreds of MB are copied with no database lock held); a rollback or a kill leaves
+    at most a stored file no entry names, never a charge without a file."""
+    sha256 = _stored_before(taxpayer, member.path, verdict) if not isinstance(verdict, str) else None
     with unit_of_work() as work:
         upload = work.session.scalars(select(EdefterArchiveUpload).where(EdefterArchiveUpload.id == upload_id)
                                       .with_for_update().execution_options(populate_existing=True)).one()
@@ -193,9 +202,9 @@ def _keep(taxpayer: Taxpayer, upload_id: int, member: Member, verdict: Examined 
             row.reason = verdict
             upload.refused_count += 1
         else:
-            assert member.path is not None
+            assert sha256 is not None
             row.kind = verdict.kind
-            outcome = keep_file(work, taxpayer, verdict, member.path, Path(member.filename).name,
+            outcome = keep_file(work, taxpayer, verdict, Path(member.filename).name, sha256,
                                 origin=ArchiveOrigin.UPLOAD, upload_id=upload_id)
             if isinstance(outcome, str):
                 row.reason = outcome
@@ -214,28 +223,39 @@ def _keep(taxpayer: Taxpayer, upload_id: int, member: Member, verdict: Examined 
         upload.processed = member.position + 1
 
 
-def keep_file(work: Any, taxpayer: Taxpayer, examined: Examined, path: Path | None, file_name: str, *,
-              origin: ArchiveOrigin, upload_id: int | None = None, period_id: int | None = None,
-              sha256: str | None = None) -> tuple[EdefterArchiveEntry, int] | str:
-    """Inside the caller's unit: the existing entry (free) or a new one with its MB taken and its bytes in the
-    store; the kontör refusal's sentence when the balance does not cover it. ``path`` None: the bytes are in the
-    store already under ``sha256`` (an own period's file)."""
+def _stored_before(taxpayer: Taxpayer, path: Path | None, examined: Examined) -> str:
+    """The member's hash, its bytes put in the store unless they are there already or the balance plainly cannot
+    pay for them (then the unit refuses it and nothing is left behind)."""
+    assert path is not None
+    sha256 = _sha256_of(path)
     store = file_store()
-    if sha256 is None:
-        assert path is not None
-        sha256 = _sha256_of(path)
-    existing = work.session.scalar(select(EdefterArchiveEntry).where(EdefterArchiveEntry.taxpayer_id == taxpayer.id,
-                                                                     EdefterArchiveEntry.sha256 == sha256))
+    affordable = balance_of(taxpayer.id, KontorUnit.MB).remaining >= megabytes(examined.size)
+    release_reads()
+    if affordable and not store.exists(sha256):
+        kept = store.put(path)
+        assert kept.sha256 == sha256, "the file changed while it was being archived"
+    return sha256
+
+
+def keep_file(work: Any, taxpayer: Taxpayer, examined: Examined, file_name: str, sha256: str, *,
+              origin: ArchiveOrigin, upload_id: int | None = None,
+              period_id: int | None = None) -> tuple[EdefterArchiveEntry, int] | str:
+    """Inside the caller's unit: the existing entry (free) or a new one with its MB taken; the kontör refusal's
+    sentence when the balance does not cover it. The bytes are in the store already under ``sha256``."""
+    existing = _entry_with(work, taxpayer.id, sha256)
     if existing is not None:
         return existing, 0
     purse = Purse(work.session, taxpayer.id, KontorUnit.MB, local_today())
+    # Asked again under the balance's lock: a concurrent upload of the same bytes may have kept them meanwhile.
+    existing = _entry_with(work, taxpayer.id, sha256)
+    if existing is not None:
+        return existing, 0
     amount = megabytes(examined.size)
     pieces = purse.take(amount)
     if pieces is None:
         return KontorRefused(KontorUnit.MB, amount, purse.available).message
-    if path is not None:
-        kept = store.put(path)  # before the commit: a rollback leaves at most a file without a row
-        assert kept.sha256 == sha256, "the file changed while it was being archived"
+    if not file_store().exists(sha256):  # the balance looked short before the unit (MB loaded meanwhile)
+        return "Dosya belge deposuna yazılmadı (kontör bakiyesi o an yetersizdi); dosyayı yeniden yükleyiniz."
     entry = EdefterArchiveEntry(
         taxpayer_id=taxpayer.id, kind=examined.kind, origin=origin, year=examined.year, month=examined.month,
         branch_code=examined.branch_code, part=examined.part, unique_id=examined.unique_id, file_name=file_name[:250],
@@ -253,6 +273,12 @@ def keep_file(work: Any, taxpayer: Taxpayer, examined: Examined, path: Path | No
     return entry, amount
 
 
+def _entry_with(work: Any, taxpayer_id: int, sha256: str) -> EdefterArchiveEntry | None:
+    return work.session.scalar(select(EdefterArchiveEntry).where(EdefterArchiveEntry.taxpayer_id == taxpayer_id,
+                                                                 EdefterArchiveEntry.sha256 == sha256)
+                               .execution_options(populate_existing=True))
+
+
 def _sha256_of(path: Path) -> str:
     import hashlib
 
@@ -265,7 +291,8 @@ def _sha256_of(path: Path) -> str:
 
 def _mark_running(upload_id: int, total: int) -> None:
     with unit_of_work() as work:
-        work.session.execute(update(EdefterArchiveUpload).where(EdefterArchiveUpload.id == upload_id)
+        unfinished = EdefterArchiveUpload.status != ArchiveUploadStatus.TAMAMLANDI  # a rerun leaves it finished
+        work.session.execute(update(EdefterArchiveUpload).where(EdefterArchiveUpload.id == upload_id, unfinished)
                              .values(status=ArchiveUploadStatus.SURUYOR, total=total))
 
 

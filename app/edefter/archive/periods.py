@@ -69,6 +69,9 @@ def keep_approved_period(period_id: int, *, taxpayer_id: int | None = None) -> E
     files = _own_files(period, taxpayer)
     problem = rules.storage_problem() or _missing(files)
     with unit_of_work() as work:
+        # The period's row is the lock: the sending job and an "Arşive Al" click keeping it at once wait for each
+        # other here, and the second finds the first one's work (never two rows, never a double charge).
+        work.session.execute(select(JournalPeriod.id).where(JournalPeriod.id == period.id).with_for_update())
         keeping = work.session.scalars(select(EdefterArchivePeriod).where(EdefterArchivePeriod.period_id == period.id)
                                        .with_for_update().execution_options(populate_existing=True)).first()
         if keeping is None:
@@ -88,8 +91,8 @@ def keep_approved_period(period_id: int, *, taxpayer_id: int | None = None) -> E
             return keeping
         charged = 0
         for own in files:
-            outcome = keep_file(work, taxpayer, own.examined, None, own.file_name, origin=ArchiveOrigin.OWN_PERIOD,
-                                period_id=period.id, sha256=own.sha256)
+            outcome = keep_file(work, taxpayer, own.examined, own.file_name, own.sha256,
+                                origin=ArchiveOrigin.OWN_PERIOD, period_id=period.id)
             if isinstance(outcome, str):  # the lock makes this impossible after the check above
                 raise RuntimeError(outcome)
             charged += outcome[1]

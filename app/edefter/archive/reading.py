@@ -3,9 +3,11 @@ branch, GİB's XSD and the signature. Files of any size are streamed from disk: 
 
 - the prolog is scanned before a parser sees a byte (``app.formats.xbrl.source``): no DOCTYPE, so no entities;
 - defter, berat and DR are read with one ``iterparse`` pass that also validates against GİB's edefter.xsd as it
-  goes (libxml2 validates the SAX stream: no tree is kept), the read maddeler dropped as they end;
-- a yevmiye is read once more by the core reader (GİB's yevmiye rules, where its numbering stands);
+  goes (libxml2 validates the SAX stream: no tree is kept), every element dropped as it ends (all but the few
+  header groups read here), so even a file of millions of unknown elements stays flat without the XSD;
 - the XAdES signature is verified by the streaming verifier, the signer being the taxpayer;
+- a yevmiye the taxpayer signed is read once more by the core reader (GİB's yevmiye rules, where its numbering
+  stands): a file nobody proved never reaches that second, heavier read;
 - GİB's approved berat (a small wrapper, note 0022) is parsed whole: GİB's seal (signer = GİB), the taxpayer's
   berat inside it (signature, XSD, owner).
 """
@@ -32,14 +34,15 @@ from app.formats.xbrl.source import open_xml_source
 from app.formats.xbrl.yevmiye_reader import read_yevmiye_summary
 from app.models.edefter_archive import ArchiveKind
 
-APPROVED_MAX_BYTES = 64 * 1024 * 1024  # GİB's wrapper holds one berat (a few KB) in base64
+APPROVED_MAX_BYTES = 2 * 1024 * 1024  # GİB's wrapper holds one berat (a few KB) in base64; it is parsed whole
 _UNIQUE_ID = re.compile(r"^(YEV|KEB|EDR)(\d{4})(\d{2})(\d{6})$")
 _PREFIX = {ArchiveKind.YEVMIYE: "YEV", ArchiveKind.KEBIR: "KEB", ArchiveKind.YEVMIYE_BERAT: "YEV",
            ArchiveKind.KEBIR_BERAT: "KEB", ArchiveKind.DEFTER_RAPORU: "EDR"}
 _ROOTS = {"defter", "berat", "defterraporu", "GibOnayliBerat"}
-_ENTRY_HEADER = ns.cor("entryHeader")
-_ENTRY_DETAIL = ns.cor("entryDetail")
-_WATCHED = (ns.xbrli("identifier"), ns.cor("documentInfo"), ns.cor("entityInformation"), _ENTRY_HEADER, _ENTRY_DETAIL)
+_NOTED = frozenset((ns.xbrli("identifier"), ns.cor("documentInfo"), ns.cor("entityInformation")))
+# The header groups _note reads through their children: these children stay until the group ends.
+_KEEP_CHILDREN = frozenset((ns.cor("documentInfo"), ns.cor("entityInformation"), ns.bus("organizationIdentifiers")))
+MAX_HEADER_ELEMENTS = 10_000  # a real header has a few dozen; more is a file built to fill memory
 _PARSER_OPTIONS = {**SAFE_PARSER_OPTIONS, "remove_comments": True, "remove_pis": True}
 _XSD_REASON = "Dosya GİB'in e-Defter şemasına (edefter.xsd) uymuyor"
 XSD_SKIPPED = "GİB XSD denetimi yapılmadı (PORTAL_EDEFTER_XSD_DIR ayarlı değil)"
@@ -134,6 +137,8 @@ def examine(path: Path, context: Context) -> Examined:
     _check_owner(facts.owner_id, context.owner_id)
     _check_period(year, month, context)
     _check_branch(facts.branch_code, context)
+    # The signature before the core's yevmiye reader: only what the taxpayer signed is read a second time.
+    signer = _verify(path, context.anchors, context.owner_id)
     last_counter = None
     if kind is ArchiveKind.YEVMIYE:  # GİB's yevmiye rules and where its numbering stands (the core reader)
         try:
@@ -141,7 +146,6 @@ def examine(path: Path, context: Context) -> Examined:
         except XmlInputError as error:
             raise FileRefused(error.message) from None
         last_counter = summary.last_entry_counter
-    signer = _verify(path, context.anchors, context.owner_id)
     xsd = "GİB XSD'sine uygun" if schema is not None else XSD_SKIPPED
     rules = ", GİB yevmiye kuralları" if kind is ArchiveKind.YEVMIYE else ""
     return Examined(kind, year, month, facts.branch_code, part, facts.unique_id[:40], size, *signer,
@@ -158,17 +162,25 @@ def _scan(path: Path, schema: etree.XMLSchema | None, max_bytes: int) -> _Facts:
     try:
         with open_xml_source(path, max_bytes=max_bytes) as xml:
             facts.root = xml.root_name.rpartition(":")[2]
-            for _, element in etree.iterparse(xml.stream, events=("end",), tag=_WATCHED, **options):
-                if element.tag in (_ENTRY_HEADER, _ENTRY_DETAIL):
-                    # A madde (a kebir account) and its lines are validated as they stream and never read here:
-                    # drop each as it ends with every earlier sibling, so memory stays flat even within one
-                    # account of a million lines.
-                    element.clear()
-                    parent = element.getparent()
-                    while element.getprevious() is not None:
-                        del parent[0]
+            kept = 0
+            for _, element in etree.iterparse(xml.stream, events=("end",), **options):
+                if element.tag in _NOTED:
+                    _note(facts, element)
+                parent = element.getparent()
+                if parent is None:
                     continue
-                _note(facts, element)
+                if parent.tag in _KEEP_CHILDREN:
+                    kept += 1
+                    if kept > MAX_HEADER_ELEMENTS:
+                        raise FileRefused("Dosyanın başlık bilgileri olağan dışı büyük; e-Defter dosyası olarak "
+                                          "okunmadı.")
+                    continue
+                # Every other element (a madde, its lines, a kebir account, anything a hostile file repeats) is
+                # validated as it streams and dropped as it ends with its earlier siblings: memory stays flat
+                # whatever the file holds, even without GİB's XSD to refuse what does not belong.
+                element.clear()
+                while element.getprevious() is not None:
+                    del parent[0]
     except XmlInputError as error:
         raise FileRefused(error.message) from None
     except etree.XMLSyntaxError as error:

@@ -13,7 +13,7 @@ from app.storage import file_store
 
 MAX_MEMBERS = 10_000  # files in one zip
 MAX_TOTAL_BYTES = 8 * 1024 * 1024 * 1024  # a zip's members unpacked, as declared (each is counted as read too)
-IMMEDIATE_BYTES = 8 * 1024 * 1024  # a smaller upload is checked in the request; a larger one by a job
+IMMEDIATE_BYTES = 8 * 1024 * 1024  # a smaller upload (a zip: its members unpacked) is checked in the request
 IMMEDIATE_MEMBERS = 20
 JOB_KIND = "edefter_arsivi"
 STORAGE_UNREACHABLE = "Belge deposuna ulaşılamıyor"
