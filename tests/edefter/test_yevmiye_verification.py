@@ -266,3 +266,17 @@ def test_the_page_says_which_size_limit_applies(app, client, anadolu):
     assert "Dosya en fazla 512 MB olabilir (PORTAL_EDEFTER_YEVMIYE_MAX_MB ayarı)" in page
     app.config.update(EDEFTER_YEVMIYE_MAX_BYTES=256 * 1024 * 1024, EDEFTER_YEVMIYE_LIMIT_SETTING="PORTAL_MAX_UPLOAD_MB")
     assert "Dosya en fazla 256 MB olabilir (PORTAL_MAX_UPLOAD_MB ayarı)" in text_of(client.get("/edefter/yevmiye-dogrulama"))
+
+
+def test_a_large_unproven_file_is_refused_without_the_summary_reading_it(client, anadolu, upload, db_session):
+    """Elements the summary's reader does not watch stay in memory until their madde ends; beyond a few MB an
+    unproven file is therefore refused on its signature alone, never read a second time (here: 6 MB of junk
+    elements after the maddeler, which the reader would have kept until the end)."""
+    junk = b"<x/>" * (6 * 1024 * 1024 // 4)
+    stuffed = GOOD.replace(b"</gl-cor:accountingEntries>", junk + b"</gl-cor:accountingEntries>", 1)
+    assert len(stuffed) > 6 * 1024 * 1024 and stuffed != GOOD
+    response = upload(stuffed, "dolu.xml")
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "imzasız bir dosyanın yevmiye numarası esas alınamaz" in page
+    assert verification_count(db_session) == 0

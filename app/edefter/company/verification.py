@@ -71,6 +71,11 @@ def upload_limits() -> dict[str, str]:
     }
 
 
+# An unproven file up to this size is also read by the summary's reader, for its plainer message (its memory grows
+# with elements it does not watch: a few MB of them cost at most ~100 MB).
+_EXPLAIN_UNPROVEN_BYTES = 4 * 1024 * 1024
+
+
 def read_and_check(upload: StoredUpload, taxpayer: Taxpayer, scope: Scope, trust_anchors: list,
                    max_bytes: int) -> tuple[YevmiyeSummary, SignatureCheck]:
     """The core's summary (GİB's rules checked while streaming) and a signature that verifies, or a refusal
@@ -78,13 +83,19 @@ def read_and_check(upload: StoredUpload, taxpayer: Taxpayer, scope: Scope, trust
 
     Runs outside any database transaction: reading hundreds of MB must not hold a lock.
     """
-    summary = read_yevmiye_summary(upload.path, max_bytes=max_bytes, expected_owner_id=taxpayer.identifier,
-                                   expected_branch_code=scope.code)
-    # Streaming (decision 0112): any size the upload limit lets through is verified in bounded memory.
+    # The signature first, streaming in bounded memory (decision 0112): the summary's reader keeps elements it does
+    # not watch until their madde ends, so only a file the taxpayer signed is read by it (nothing unproven is read
+    # twice, and junk elements cannot make it grow).
     check = check_yevmiye_signature(upload.path, trust_anchors, expected_owner_id=taxpayer.identifier,
                                     max_bytes=max_bytes)
     if check.status is not SignatureStatus.VALID:
+        if upload.size <= _EXPLAIN_UNPROVEN_BYTES:
+            # A small file may have a plainer fault to name first (a kebir, another VKN, a broken rule).
+            read_yevmiye_summary(upload.path, max_bytes=max_bytes, expected_owner_id=taxpayer.identifier,
+                                 expected_branch_code=scope.code)
         raise EdefterRefused(f"{check.message} {_NOT_PROVEN[check.status]}")
+    summary = read_yevmiye_summary(upload.path, max_bytes=max_bytes, expected_owner_id=taxpayer.identifier,
+                                   expected_branch_code=scope.code)
     return summary, check
 
 
