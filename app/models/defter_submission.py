@@ -3,7 +3,8 @@
 A row is made when the user (or the API) asks to send; the sending job posts the file with the row's
 ``idempotency_key`` (so a retry after a lost answer never makes a second submission at GİB), then fetches
 GİB's sealed berat, verifies GİB's seal against the trust anchors and stores it (``approved_key``). A refused
-file keeps GİB's text as it came; sending again after a fix makes a new row with a new key.
+file keeps GİB's text as it came; "Tekrar Gönder" sends the same row with its own key again, while creating the
+period again after a fix makes new rows with new keys.
 """
 
 from __future__ import annotations

@@ -167,3 +167,20 @@ def test_a_second_onayla_of_the_same_form_signs_once(client, company, gib, journ
     second = client.post(f"/defter/{january.period.id}/onayla", data={"taslak": draft, "sifre": company.token.pin})
     assert first.status_code == second.status_code == 303
     assert {row.id: row.signed_key for row in files_of(db_session, january.period.id)} == keys
+
+
+def test_a_wrong_pin_shows_the_certificate_again_beside_the_message(
+        client, company, gib, journal, db_session):  # type: ignore[no-untyped-def]
+    january = journal(company.taxpayer.id, 2024, 1, 3)
+    create(client, january.period.id)
+    wrong = sign(client, january.period.id, company.card(), "000000")
+    page = text_of(wrong)
+    assert wrong.status_code == 422 and "şifre" in page.lower()
+    # The person retyping the PIN still sees whose certificate will sign (SPEC A2), and may try again here.
+    assert "İmza için kullanacağınız sertifika" in page and company.token.owner_name in page
+    assert company.token.owner_id in page and 'name="sifre"' in wrong.get_data(as_text=True)
+    draft = re.search(r'name="taslak" value="([^"]+)"', wrong.get_data(as_text=True))
+    assert draft is not None
+    again = client.post(f"/defter/{january.period.id}/onayla", data={"taslak": draft.group(1),
+                                                                     "sifre": company.token.pin})
+    assert again.status_code == 303

@@ -38,3 +38,20 @@ def test_the_api_sends_a_signed_month_once_per_key_and_shows_gibs_answers(
     assert state["durum"] == "onaylandi" and len(state["gonderimler"]) == len(files)
     with client.get(f"{base}/paket", headers=bearer(ledger)) as package:
         assert package.status_code == 200 and f"GIB-{vkn}-202401-KB-000001.xml".encode() in package.get_data()
+
+
+def test_two_long_keys_alike_at_the_start_are_two_requests(
+        app, client, company, gib, signed_month, make_key, db_session):  # type: ignore[no-untyped-def]
+    period = signed_month(2024, 1, 6)
+    base = f"/api/v1/mukellefler/{company.taxpayer.identifier}/donemler/2024-01"
+    ledger = make_key(company.taxpayer, name="Defter")
+    app.config["GIB_URL"] = "http://127.0.0.1:9"  # GİB away: the files wait, the period can be sent again
+    prefix = "muhasebe-programi-gonderim-" + "x" * 140
+    first = client.post(f"{base}/gonder", headers=bearer(ledger) | {"Idempotency-Key": prefix + "-1"})
+    second = client.post(f"{base}/gonder", headers=bearer(ledger) | {"Idempotency-Key": prefix + "-2"})
+    assert first.status_code == second.status_code == 202
+    assert first.get_json()["is_id"] != second.get_json()["is_id"]
+    replay = client.post(f"{base}/gonder", headers=bearer(ledger) | {"Idempotency-Key": prefix + "-2"})
+    assert replay.get_json()["is_id"] == second.get_json()["is_id"]
+    db_session.expire_all()
+    assert len(db_session.scalars(select(Job).where(Job.kind == "edefter_gonderim")).all()) == 2

@@ -20,6 +20,7 @@ from app.htmx import is_partial, render, see_other
 from app.jobs.status import view_of
 from app.models import JournalPeriod
 from app.refusals import Refused
+from app.signing.certinfo import CertificateInfo
 from app.formats.safe_xml import format_size
 from app.storage.serving import send_stored
 
@@ -118,11 +119,21 @@ def sign(period_id: int) -> Response:
         creation = operations.sign_period(acting_taxpayer(), period, card.module_path, card.token_label,
                                           request.form.get("sifre", ""))
     except Refused as exc:
-        return render("defter/confirm.html", "defter/_confirm.html", status=422, period=period, certificate=None,
-                      draft=request.form["taslak"], error=exc.message)
+        return render("defter/confirm.html", "defter/_confirm.html", status=422, period=period,
+                      certificate=_certificate_again(draft), draft=request.form["taslak"], error=exc.message)
     waiting = "" if creation.state.value == "imzali" else " İmzalı dosyalar hazırlanıyor."
     flash(f"{period.label} dönemi defterleri, beratları ve defter raporu imzalandı.{waiting}", "success")
     return see_other(url_for("defter.period", period_id=period_id))
+
+
+def _certificate_again(draft: dict[str, object]) -> CertificateInfo | None:
+    """The certificate shown again beside the message after a wrong PIN (read without the PIN); None when the
+    card is gone, which the message already says."""
+    try:
+        card = card_choice_from({"surucu": str(draft["driver"]), "kart": str(draft["token"] or "")})
+        return certificate_for_confirmation(card, acting_taxpayer().identifier)
+    except Refused:
+        return None
 
 
 @bp.get("/<int:period_id>/dosya/<int:file_id>")

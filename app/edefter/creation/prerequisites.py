@@ -16,6 +16,7 @@ from app.edefter.company import queries as company_queries
 from app.edefter.company.company_info import company_info
 from app.edefter.company.operations import EdefterRefused
 from app.edefter.creation.refusals import CreationRefused
+from app.edefter.sending.queries import has_approved
 from app.formats.xbrl.model import CompanyInfo
 from app.formats.xbrl.rules import LedgerWriteError, check_company
 from app.gib.errors import GibError
@@ -47,7 +48,7 @@ def check_state(period: JournalPeriod) -> None:
     if period.state is JournalPeriodState.APPROVED:
         raise CreationRefused(f"{_label(period.year, period.month)} dönemi GİB tarafından onaylanmıştır; GİB onaylı "
                               "dönem değiştirilemez: defterleri yeniden oluşturulamaz ya da imzalanamaz.")
-    if _has_approved_file(period.id):
+    if has_approved(period.id):
         raise CreationRefused(f"{_label(period.year, period.month)} dönemine ait dosyalardan en az birini GİB "
                               "onayladı; GİB onaylı dönem değiştirilemez, yeniden oluşturulamaz ya da imzalanamaz. "
                               "Onaylanmayan dosyaları 'Tekrar Gönder' ile gönderiniz.")
@@ -57,13 +58,6 @@ def check_state(period: JournalPeriod) -> None:
     if period.entry_count == 0 and _has_no_entries(period):
         raise CreationRefused(f"{_label(period.year, period.month)} döneminde yevmiye kaydı yok; önce kayıtları "
                               "aktarınız.")
-
-
-def _has_approved_file(period_id: int) -> bool:
-    from app.models import DefterSubmission, SubmissionState
-
-    return get_session().scalar(select(DefterSubmission.id).where(
-        DefterSubmission.period_id == period_id, DefterSubmission.state == SubmissionState.APPROVED).limit(1)) is not None
 
 
 def _has_no_entries(period: JournalPeriod) -> bool:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import uuid
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 SEND_KIND = "edefter_gonderim"
 FROZEN = "GİB onaylı dönem değiştirilemez, yeniden gönderilemez."
+# GİB's refusals that mean "not now" (the same change arrived twice at once): tried again with the same key.
+PASSING_REFUSALS = frozenset({"9006"})
 _KIND_CODES = {DefterFileKind.YEVMIYE_BERAT: "YB", DefterFileKind.KEBIR_BERAT: "KB", DefterFileKind.DEFTER_RAPORU: "DR"}
 
 
@@ -50,7 +53,7 @@ def _label(period: JournalPeriod) -> str:
 def _active_job(rows: list[DefterSubmission]) -> Job | None:
     session = get_session()
     for job_id in {row.job_id for row in rows if row.job_id is not None}:
-        job = session.get(Job, job_id)
+        job = session.get(Job, job_id, populate_existing=True)  # the engine updates jobs with bulk statements
         if job is not None and job.active:
             return job
     return None
@@ -60,7 +63,9 @@ def start_sending(taxpayer: Taxpayer, period: JournalPeriod, requested_by: str,
                   idempotency_key: str | None = None) -> Job:
     """Send the period's berats and DR (again, for what failed or waits); the running job when one is under way.
     ``idempotency_key`` (the API's header): the same key answers with the job it started, starting nothing."""
-    job_key = f"api-gonder-{period.id}-{idempotency_key}"[:120] if idempotency_key else None
+    # Hashed, not cut to the column's 120 characters: two long keys alike at the start stay two requests.
+    job_key = (f"api-gonder-{period.id}-{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
+               if idempotency_key else None)
     if job_key is not None:
         earlier = get_session().scalar(select(Job).where(Job.taxpayer_id == taxpayer.id, Job.idempotency_key == job_key))
         if earlier is not None:
@@ -83,6 +88,16 @@ def start_sending(taxpayer: Taxpayer, period: JournalPeriod, requested_by: str,
                                       .execution_options(populate_existing=True)).one()
         if period.state is JournalPeriodState.APPROVED:
             raise SendingRefused(f"{_label(period)}: {FROZEN}")
+        # Checked again under the lock: a re-creation (which locks the period too) may have begun meanwhile.
+        creation = work.session.get(DefterCreation, creation_id, populate_existing=True)
+        if creation is None or creation.state is not CreationState.SIGNED or period.state not in (
+                JournalPeriodState.SIGNED, JournalPeriodState.SENT, JournalPeriodState.FAILED):
+            raise SendingRefused(f"{_label(period)} dönemi bu arada değişti (yeniden oluşturuluyor ya da "
+                                 "imzalanıyor); imzalandıktan sonra gönderiniz.")
+        running = _active_job(list(work.session.scalars(
+            select(DefterSubmission).where(DefterSubmission.period_id == period_id))))
+        if running is not None:
+            return running
         rows = _prepare_rows(work.session, taxpayer, creation_id, period_id, requested_by)
         if not rows:
             raise SendingRefused(f"{_label(period)} döneminin gönderilecek dosyası kalmadı.")
@@ -135,10 +150,41 @@ def _prepare_rows(session: Any, taxpayer: Taxpayer, creation_id: int, period_id:
 
 
 def _own(row_ids: list[int], job_id: int) -> None:
+    """The new job owns the waiting rows, all or none: when another job still queued or running holds one of
+    them, that job sends the period and the new one, finding it taken, ends (``_claim``). Never some rows to
+    each, or each job would stop at the other's row and leave the rest unsent."""
     with unit_of_work() as work:
-        for row in work.session.scalars(select(DefterSubmission).where(DefterSubmission.id.in_(row_ids))):
-            if row.state is SubmissionState.WAITING:
-                row.job_id = job_id
+        rows = [row for row in work.session.scalars(
+            select(DefterSubmission).where(DefterSubmission.id.in_(row_ids)).with_for_update()
+            .execution_options(populate_existing=True)) if row.state is SubmissionState.WAITING]
+        if any(_owned_by_another(work.session, row, job_id) for row in rows):
+            return
+        for row in rows:
+            row.job_id = job_id
+
+
+def _owned_by_another(session: Any, row: DefterSubmission, job_id: int) -> bool:
+    if row.job_id is None or row.job_id == job_id:
+        return False
+    owner = session.get(Job, row.job_id, populate_existing=True)
+    return owner is not None and owner.active
+
+
+def _claim(row_id: int, job_id: int) -> bool | None:
+    """Take the row for this try: True; None when it is no longer waiting (look again); False when another
+    job that is still queued or running owns it (a double click, two workers, the periodic retry racing
+    "Tekrar Gönder"): that job sends it, this one stops, so one file is never in flight twice."""
+    with unit_of_work() as work:
+        row = work.session.scalars(select(DefterSubmission).where(DefterSubmission.id == row_id).with_for_update()
+                                   .execution_options(populate_existing=True)).one()
+        if row.state is not SubmissionState.WAITING:
+            return None
+        if _owned_by_another(work.session, row, job_id):
+            return False
+        row.attempts += 1
+        row.job_id = job_id
+        row.updated_at = utcnow()
+        return True
 
 
 # ---- the job ------------------------------------------------------------------------------------------------
@@ -157,7 +203,7 @@ def _next(period_id: int, now: datetime) -> tuple[int, str, str, int, str, str] 
     for row in queries.submissions_of(period):
         if row.state is SubmissionState.APPROVED:
             continue
-        if row.state is SubmissionState.FAILED:
+        if row.state is not SubmissionState.WAITING:
             return None
         if row.next_attempt_at is not None and row.next_attempt_at > now:
             return None
@@ -178,20 +224,20 @@ def send_period(job: JobContext) -> dict[str, Any]:
         assert taxpayer is not None
         identifier, period_text = taxpayer.identifier, f"{period.year:04d}-{period.month:02d}"
         total = len(queries.submissions_of(period))
-    sent = 0
+    sent, busy = 0, False
     while True:
         with unit_of_work(write=False):
             found = _next(period_id, utcnow())
         if found is None:
             break
         row_id, name, signed_key, part_index, key, code = found
+        claimed = _claim(row_id, job.job_id)
+        if claimed is None:
+            continue
+        if not claimed:
+            busy = True
+            break
         job.progress(5 + 90 * sent // max(1, total), f"{name} GİB'e gönderiliyor…")
-        with unit_of_work() as work:
-            row = work.session.get(DefterSubmission, row_id)
-            assert row is not None
-            row.attempts += 1
-            row.job_id = job.job_id
-            row.updated_at = utcnow()
         try:
             with file_store().open(signed_key) as reader:
                 signed = reader.read()
@@ -206,7 +252,10 @@ def send_period(job: JobContext) -> dict[str, Any]:
             if answer.approval is not None:
                 sealed = answer.approval.approved_berat or client.approved_berat(answer.approval.filename)
         except GibRejected as refusal:
-            _refused(row_id, refusal.code, refusal.text)
+            if refusal.code in PASSING_REFUSALS or refusal.http_status >= 500:
+                _unreachable(row_id, refusal.message)  # GİB asks to try again: the same key, later
+            else:
+                _refused(row_id, refusal.code, refusal.text)
             break
         except GibError as error:
             _unreachable(row_id, error.message)
@@ -226,14 +275,19 @@ def send_period(job: JobContext) -> dict[str, Any]:
             except StorageError as error:  # GİB has it; the same key brings the same sealed berat next time
                 _unreachable(row_id, error.message)
                 break
+            # The name from the sealed facts just matched with ours, never the answer's free text: it becomes a
+            # download name and a member of the package's zip.
             _approved(row_id, approval_no=checked.approved.approval_id, at=answer.received_at,
-                      name=answer.approval.filename, key=stored.sha256, size=stored.size, signer=checked.signer)
+                      name=checked.approved.info.approved_filename, key=stored.sha256, size=stored.size,
+                      signer=checked.signer)
         else:
             _approved(row_id, approval_no=answer.acceptance_id or "", at=answer.received_at, name=None, key=None,
                       size=None, signer=None)
         sent += 1
     state = _settle(period_id)
     result: dict[str, Any] = {"gonderilen": sent, "durum": state.value}
+    if busy:
+        result["baska_is"] = True  # another job of this period was sending: it carries on
     if state is JournalPeriodState.APPROVED:
         result["arsiv"] = _keep_in_archive(period_id)
     return result
@@ -250,6 +304,9 @@ def _keep_in_archive(period_id: int) -> str:
         keeping = keep_approved_period(period_id)
     except Refused as refusal:
         return f"Arşive alınamadı: {refusal.message}"
+    except Exception:  # noqa: BLE001 - GİB's approval stands whatever happens here; the archive offers "Arşive Al"
+        log.exception("GİB onaylı dönem %s arşive alınamadı", period_id)
+        return "Arşive alınamadı (beklenmeyen hata); e-Defter Arşivi'nde 'Arşive Al' ile yeniden deneyiniz."
     return f"{keeping.state.label}: {keeping.reason}" if keeping.reason else keeping.state.label
 
 
@@ -277,6 +334,8 @@ def _refused(row_id: int, code: str | None, text: str) -> None:
     with unit_of_work() as work:
         row = work.session.get(DefterSubmission, row_id)
         assert row is not None
+        if row.state is SubmissionState.APPROVED:
+            return  # GİB approved it through another try: a late refusal (e.g. 3003) changes nothing
         row.state = SubmissionState.FAILED
         row.gib_code, row.gib_message = code, text[:2000]
         row.next_attempt_at = None
@@ -296,6 +355,8 @@ def _unreachable(row_id: int, message: str) -> None:
     with unit_of_work() as work:
         row = work.session.get(DefterSubmission, row_id)
         assert row is not None
+        if row.state is not SubmissionState.WAITING:
+            return
         row.gib_message = message[:2000]
         row.updated_at = utcnow()
         if row.attempts >= limit:
@@ -343,7 +404,10 @@ def retry_due_submissions() -> int:
             if period is None or _active_job(queries.submissions_of(period)) is not None:
                 continue
             # One job per period and try, however many schedulers run this at the same minute.
-            plans.append((row.taxpayer_id, period_id, f"edefter-gonderim-{period_id}-{row.id}-{row.attempts}",
+            # The due time, not the attempt count: "Tekrar Gönder" after a Hata resets the count, and an old
+            # job's key would answer with that finished job, leaving the file waiting for ever.
+            due_at = row.next_attempt_at.strftime("%Y%m%d%H%M%S%f") if row.next_attempt_at else "0"
+            plans.append((row.taxpayer_id, period_id, f"edefter-gonderim-{period_id}-{row.id}-{due_at}",
                           _label(period), [r.id for r in queries.submissions_of(period)
                                            if r.state is SubmissionState.WAITING]))
     for taxpayer_id, period_id, key, label, row_ids in plans:
