@@ -9,45 +9,30 @@ from sqlalchemy import select, update
 
 from app.db import utcnow
 from app.edefter.creation import operations
-from app.edefter.creation.demo import load_demo_journal
 from app.edefter.sending import operations as sending
-from app.models import DefterSubmission, Job, JournalPeriod, JournalPeriodState, Taxpayer
+from app.models import DefterSubmission, Job, JournalPeriod, JournalPeriodState
 from app.models.defter_submission import SubmissionState
+from tests.edefter_creation.worker_site import january, simulator_for, site_with_demo_month
 from tests.fixtures.gib import gib_seal_settings, new_key
 from tests.jobs.conftest import portal  # noqa: F401  (the real-worker portal factory)
 from tests.jobs.workers import wait_for
 
 
 def test_a_worker_sends_a_period_and_the_periodic_retry_finishes_it(portal, demo_pki, gib_simulator_factory):  # type: ignore[no-untyped-def]
-    simulator = gib_simulator_factory(trust_anchors=demo_pki.trust_anchors(), seal=gib_seal_settings(demo_pki))
-    site = portal(GIB_URL=simulator.base_url, SOFTHSM2_CONF=str(demo_pki.softhsm_conf),
-                  TRUST_ANCHORS=str(demo_pki.ca_cert_path), EDEFTER_PART_MAX_KB=64)
+    simulator = simulator_for(gib_simulator_factory, demo_pki)
     token = demo_pki.token("anadolu")
     simulator.client.register_taxpayer(token.owner_id, token.owner_name, idempotency_key=new_key())
+    site, token, worker = site_with_demo_month(portal, demo_pki, simulator)
     sessions = site.app.extensions["ebelge.db"].sessions
-    with sessions() as session:
-        taxpayer = Taxpayer(identifier=token.owner_id, unvan=token.owner_name)
-        session.add(taxpayer)
-        session.flush()
-        list(load_demo_journal(session, taxpayer, 2024))
-        session.commit()
-    worker = site.start_worker()
     with site.app.app_context():
-        taxpayer = operations.get_session().scalar(select(Taxpayer).where(Taxpayer.identifier == token.owner_id))
-        period = operations.find_period(taxpayer, 2024, 1)
-        prepare_id = operations.start_creation(taxpayer, period).id
-    wait_for(lambda: site.job(prepare_id).status.value == "tamamlandi", 120, "oluşturma işi bitmedi", worker.log)
-    with site.app.app_context():
-        taxpayer = operations.get_session().scalar(select(Taxpayer).where(Taxpayer.identifier == token.owner_id))
-        period = operations.find_period(taxpayer, 2024, 1)
+        taxpayer, period = january(token)
         finish_id = operations.sign_period(taxpayer, period, demo_pki.module_path, token.label, token.pin).job_id
     wait_for(lambda: site.job(finish_id).status.value == "tamamlandi", 120, "imza tamamlama işi bitmedi", worker.log)
 
     # The worker's GİB address is fixed at its start: the portal sends, GİB is stopped for the first take.
     simulator.stop()
     with site.app.app_context():
-        taxpayer = operations.get_session().scalar(select(Taxpayer).where(Taxpayer.identifier == token.owner_id))
-        period = operations.find_period(taxpayer, 2024, 1)
+        taxpayer, period = january(token)
         send_id = sending.start_sending(taxpayer, period, "Test").id
     wait_for(lambda: site.job(send_id).status.value == "tamamlandi", 120, "gönderim işi bitmedi", worker.log)
     with sessions() as session:
