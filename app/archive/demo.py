@@ -1,5 +1,5 @@
-"""Demo data for Kontör and Belge Saklama: each demo company gets its yearly bank package and an active e-Fatura
-Saklama label, so Belge Saklama can be tried at once (a real office opens the label through Hizmet Aktivasyonu)."""
+"""Demo data for Kontör and Belge Saklama: each demo company gets its yearly bank package (documents), a package of
+MB for the e-Defter Arşivi and an active e-Fatura Saklama label, so Belge Saklama can be tried at once (a real office opens the label through Hizmet Aktivasyonu)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from sqlalchemy import select
 from app.db import utcnow
 from app.formatting import local_today
 from app.kontor.operations import load_package
-from app.models import KontorPackage, LabelStatus, ServiceLabel, Taxpayer
+from app.models import KontorPackage, KontorUnit, LabelStatus, ServiceLabel, Taxpayer
 from app.unit_of_work import unit_of_work
 
 DEMO_UNITS = 1000
+DEMO_MB = 500  # e-Defter Arşivi: storage by size (an approved month of the demo is well under 1 MB a file)
 
 
 def load_demo_storage(taxpayers: Iterable[Taxpayer]) -> Iterator[str]:
@@ -22,11 +23,14 @@ def load_demo_storage(taxpayers: Iterable[Taxpayer]) -> Iterator[str]:
     for taxpayer in taxpayers:
         if len(taxpayer.identifier) != 10:  # companies only (a mali mühür)
             continue
-        with unit_of_work(write=False) as work:
-            has_package = work.session.scalar(select(KontorPackage.id).where(KontorPackage.taxpayer_id == taxpayer.id))
-        if has_package is None:
-            load_package(taxpayer.identifier, DEMO_UNITS, date(today.year + 1, 12, 31), starts_on=date(today.year, 1, 1))
-            yield f"Kontör yüklendi: {taxpayer.unvan} ({DEMO_UNITS} adet, Yıllık Banka Paketi)"
+        for unit, quantity, words in ((KontorUnit.ADET, DEMO_UNITS, "adet"), (KontorUnit.MB, DEMO_MB, "MB")):
+            with unit_of_work(write=False) as work:
+                has_package = work.session.scalar(select(KontorPackage.id).where(
+                    KontorPackage.taxpayer_id == taxpayer.id, KontorPackage.unit == unit))
+            if has_package is None:
+                load_package(taxpayer.identifier, quantity, date(today.year + 1, 12, 31),
+                             starts_on=date(today.year, 1, 1), unit=unit)
+                yield f"Kontör yüklendi: {taxpayer.unvan} ({quantity} {words})"
         with unit_of_work() as work:
             active = work.session.scalar(select(ServiceLabel.id).where(
                 ServiceLabel.taxpayer_id == taxpayer.id, ServiceLabel.kind == "efatura_saklama",
