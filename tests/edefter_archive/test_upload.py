@@ -204,3 +204,17 @@ def test_a_file_is_charged_its_size_in_mb_rounded_up(client, company, db_session
     [entry] = entries(db_session, company.taxpayer)
     assert (entry.size, entry.charged, used_mb(db_session, company.taxpayer)) == (size, 3, 3)
     assert "Kullanılabilir saklama alanı: 7 MB" in page_text(client.get("/edefter-arsivi/"))
+
+
+def test_the_page_shows_the_mb_balance_the_archive_spends(app, client, company):  # type: ignore[no-untyped-def]
+    """The archive charges MB: its page names that balance, not the document units Belge Saklama spends."""
+    from datetime import date, timedelta
+
+    from app.kontor.operations import load_package
+
+    with app.app_context():
+        load_package(company.taxpayer.identifier, 1000, date.today() + timedelta(days=365))  # units, not MB
+    page = page_text(client.get("/edefter-arsivi/"))
+    assert "Kullanılabilir saklama alanı: 0 MB" in page and "1000 Adet" not in page
+    give_mb(app, company.taxpayer, 37)
+    assert "Kullanılabilir saklama alanı: 37 MB" in page_text(client.get("/edefter-arsivi/"))

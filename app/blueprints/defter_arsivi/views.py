@@ -19,6 +19,7 @@ from app.formats.safe_xml import format_size
 from app.htmx import render, see_other
 from app.jobs import status
 from app.kontor import queries as kontor
+from app.models import KontorUnit
 from app.models.edefter_archive import ArchiveKind, ArchiveVerdict
 from app.refusals import Refused
 from app.storage import StorageError, StoredFileMissing, file_store
@@ -43,7 +44,7 @@ def index() -> Response:
                   page=queries.entries(taxpayer.id, search, request.args.get("sayfa", 1, type=int)),
                   kinds=list(ArchiveKind), years=queries.years(taxpayer.id), branches=company.branches_of(taxpayer),
                   uploads=queries.uploads(taxpayer.id), waiting=queries.periods_not_archived(taxpayer.id),
-                  balances=kontor.balances(taxpayer.id), storage_problem=rules.storage_problem(),
+                  balances=[kontor.balance_of(taxpayer.id, KontorUnit.MB)], storage_problem=rules.storage_problem(),
                   total_count=count, total_size=format_size(size), size=format_size, seedable=queries.seedable)
 
 
@@ -73,7 +74,7 @@ def upload_result(upload_id: int) -> Response:
     job = status.job_of(taxpayer_id, found.job_id) if found.job_id else None
     return render("defter_arsivi/upload.html", "defter_arsivi/_verdicts.html", upload=found, job=job, only=only,
                   verdicts=queries.verdicts(found.id, request.args.get("sayfa", 1, type=int), only),
-                  balances=kontor.balances(taxpayer_id), verdict_kinds=list(ArchiveVerdict))
+                  balances=[kontor.balance_of(taxpayer_id, KontorUnit.MB)], verdict_kinds=list(ArchiveVerdict))
 
 
 @bp.get("/dosya/<int:entry_id>")
