@@ -170,3 +170,34 @@ def test_an_approved_period_is_frozen(app, client, company, gib, signed_month, d
         with pytest.raises(JournalRefused, match="GİB Onaylandı"):
             delete_entries(company.taxpayer.id, parse_period("2024-01"), actor="test")
     assert len(submissions(db_session, period.id)) > 0
+
+
+def test_files_left_waiting_by_a_given_up_job_are_sent_by_the_periodic_retry(
+        app, client, company, gib, signed_month, db_session):  # type: ignore[no-untyped-def]
+    """A job the engine gave up on (its worker killed too often) leaves its files waiting with no next try: the
+    periodic task picks them up once they have been quiet for a while, and GİB still gets each file once."""
+    from app.models import Job, JobStatus
+
+    period = signed_month(2024, 1, 6)
+    assert client.post(f"/defter/{period.id}/gonder").status_code == 303
+    rows = submissions(db_session, period.id)
+    assert all(row.state is SubmissionState.APPROVED for row in rows)
+    # As a given-up job leaves them: waiting, no next try, owned by a job that is no longer active.
+    dead = db_session.get(Job, rows[0].job_id)
+    dead.status = JobStatus.HATA
+    quiet = utcnow() - sending.ORPHAN_AFTER - timedelta(seconds=1)
+    db_session.execute(update(DefterSubmission).where(DefterSubmission.id.in_([r.id for r in rows[1:]]))
+                       .values(state=SubmissionState.WAITING, approved_key=None, next_attempt_at=None,
+                               updated_at=utcnow()))
+    db_session.commit()
+    with app.app_context():
+        assert sending.retry_due_submissions() == 0  # just touched: maybe a job starting right now
+    db_session.execute(update(DefterSubmission).where(DefterSubmission.id.in_([r.id for r in rows[1:]]))
+                       .values(updated_at=quiet))
+    db_session.commit()
+    with app.app_context():
+        assert sending.retry_due_submissions() == 1
+    rows = submissions(db_session, period.id)
+    assert all(row.state is SubmissionState.APPROVED and (row.approved_key or row.kind.value == "DR") for row in rows)
+    assert len(gib.period_berats(company.taxpayer.identifier, "2024-01").berats) == len(
+        [r for r in rows if r.kind.value != "DR"])

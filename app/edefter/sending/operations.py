@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.db import get_session, utcnow
 from app.edefter.creation.operations import creation_of
@@ -387,14 +387,21 @@ def _settle(period_id: int) -> JournalPeriodState:
         return period.state
 
 
+ORPHAN_AFTER = timedelta(minutes=10)
+
+
 def retry_due_submissions() -> int:
     """The periodic task: start the sending job again for every period whose waiting file's time has come.
     Returns how many jobs were started (one per period; one already running is left alone)."""
     now = utcnow()
     with unit_of_work(write=False) as work:
+        # Due: a try after GİB was away whose time has come, or a file left waiting with no next try because its
+        # job was given up (a worker killed too often) or never queued; quiet for a while, so a job being started
+        # this minute is not raced.
+        orphaned = DefterSubmission.next_attempt_at.is_(None) & (DefterSubmission.updated_at <= now - ORPHAN_AFTER)
         due = work.session.scalars(select(DefterSubmission).where(
-            DefterSubmission.state == SubmissionState.WAITING, DefterSubmission.next_attempt_at.is_not(None),
-            DefterSubmission.next_attempt_at <= now).order_by(DefterSubmission.id)).all()
+            DefterSubmission.state == SubmissionState.WAITING,
+            or_(DefterSubmission.next_attempt_at <= now, orphaned)).order_by(DefterSubmission.id)).all()
         by_period: dict[int, DefterSubmission] = {}
         for row in due:
             by_period.setdefault(row.period_id, row)
@@ -406,7 +413,9 @@ def retry_due_submissions() -> int:
             # One job per period and try, however many schedulers run this at the same minute.
             # The due time, not the attempt count: "Tekrar Gönder" after a Hata resets the count, and an old
             # job's key would answer with that finished job, leaving the file waiting for ever.
-            due_at = row.next_attempt_at.strftime("%Y%m%d%H%M%S%f") if row.next_attempt_at else "0"
+            # An orphan is named after the job that left it, so a second rescue after another given-up job is new.
+            due_at = (row.next_attempt_at.strftime("%Y%m%d%H%M%S%f") if row.next_attempt_at
+                      else f"yetim-{row.job_id or 0}")
             plans.append((row.taxpayer_id, period_id, f"edefter-gonderim-{period_id}-{row.id}-{due_at}",
                           _label(period), [r.id for r in queries.submissions_of(period)
                                            if r.state is SubmissionState.WAITING]))
