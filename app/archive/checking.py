@@ -15,7 +15,7 @@ from cryptography import x509
 
 from app.archive import rules
 from app.formats.safe_xml import XmlInputError, parse_untrusted
-from app.formats.stored_document import StoredDocumentData, read_stored_document
+from app.formats.stored_document import StoredDocumentData, read_stored_document, signatures_of
 from app.signing.fast_verify import SignatureChecker
 
 
@@ -55,7 +55,8 @@ def examine(position: int, filename: str, data: bytes, own_identifier: str, anch
         return Refusal(position, filename, rules.too_big(len(data)))
     try:
         root = parse_untrusted(data, max_bytes=rules.MAX_DOCUMENT_BYTES)
-        document = read_stored_document(root, today=today)
+        signatures = signatures_of(root)  # found once, for the fields and the signature (decision note 0095)
+        document = read_stored_document(root, today=today, signatures=signatures)
     except XmlInputError as error:
         return Refusal(position, filename, error.message)
     if own_identifier not in (document.sender.identifier, document.receiver.identifier):
@@ -63,7 +64,7 @@ def examine(position: int, filename: str, data: bytes, own_identifier: str, anch
                        rules.not_a_party(document.sender.identifier, document.receiver.identifier, own_identifier))
     if not document.has_signature:
         return Refusal(position, filename, rules.UNSIGNED)
-    result = (checker or SignatureChecker(anchors)).verify(root, data, document.sender.identifier)
+    result = (checker or SignatureChecker(anchors)).verify(root, data, document.sender.identifier, signatures=signatures)
     if not result.ok or result.certificate_info is None:
         return Refusal(position, filename, result.message)
     info = result.certificate_info

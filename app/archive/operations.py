@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, select, update
 
 from app.archive import rules
+from app.bulk_insert import insert_rows
 from app.archive.checking import Candidate, Refusal
 from app.archive.members import Member, opened
 from app.archive.pool import Checking, Setup, anchors_der, worker_count
@@ -187,8 +188,7 @@ def _commit_batch(taxpayer: Taxpayer, import_id: int, checked: list[Candidate | 
             return upload
         result = store_candidates(work, taxpayer, checked, today, import_id=import_id)
         if result.verdicts:
-            # Core executemany: the ORM's bulk path costs more per row than the insert itself.
-            work.session.execute(insert(ImportVerdict.__table__), [{"import_id": import_id, **v} for v in result.verdicts])
+            insert_rows(work.session, ImportVerdict.__table__, [{"import_id": import_id, **v} for v in result.verdicts])
         upload.processed = end
         upload.stored_count += result.stored
         upload.duplicate_count += result.duplicates
@@ -250,12 +250,13 @@ def store_candidates(work: Any, taxpayer: Taxpayer, checked: list[Candidate | Re
         known[key] = (0, item.sha256)  # a repeat later in the same batch is a duplicate
     if accepted:
         moment = utcnow()  # one moment for the documents that commit together
-        # One Core executemany, then the ids by (product, ETTN) — unique per taxpayer. RETURNING with the rows' order
+        # One executemany, then the ids by (product, ETTN) — unique per taxpayer. RETURNING with the rows' order
         # made SQLite run one statement per row.
-        session.execute(insert(ArchivedDocument.__table__),
-                        [_row(taxpayer, item, sum(p.amount for p in pieces), import_id, moment)
-                         for item, _, pieces in accepted])
-        stored = _known(taxpayer.id, [item for item, _, _ in accepted])
+        before = session.scalar(select(func.max(ArchivedDocument.id))) or 0
+        insert_rows(session, ArchivedDocument.__table__, [_row(taxpayer, item, sum(p.amount for p in pieces), import_id,
+                                                              moment) for item, _, pieces in accepted])
+        stored = _inserted(import_id, before) if import_id is not None else \
+            _known(taxpayer.id, [item for item, _, _ in accepted])
         ids = [stored[(item.document.product, item.document.ettn)][0] for item, _, _ in accepted]
         for document_id, (item, _, _) in zip(ids, accepted):  # repeats inside the batch point at it
             known[(item.document.product, item.document.ettn)] = (document_id, item.sha256)
@@ -300,6 +301,16 @@ def _known(taxpayer_id: int, candidates: list[Candidate]) -> dict[tuple[str, str
             if (product, ettn) in keys:
                 found[(product, ettn)] = (document_id, sha256)
     return found
+
+
+def _inserted(import_id: int, before: int) -> dict[tuple[str, str], tuple[int, str]]:
+    """The rows this transaction just inserted for the import: its rows with an id above the largest before the
+    insert. Ids only grow, and no other transaction inserts for this import (its row is locked FOR UPDATE), so
+    these are exactly the batch's; one range read on the import's index instead of a lookup per ETTN."""
+    rows = get_session().execute(
+        select(ArchivedDocument.product, ArchivedDocument.ettn, ArchivedDocument.id, ArchivedDocument.sha256)
+        .where(ArchivedDocument.import_id == import_id, ArchivedDocument.id > before))
+    return {(product, ettn): (document_id, sha256) for product, ettn, document_id, sha256 in rows}
 
 
 def _row(taxpayer: Taxpayer, item: Candidate, charged: int, import_id: int | None, moment: Any) -> dict[str, Any]:

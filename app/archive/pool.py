@@ -29,7 +29,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from app.archive.checking import Candidate, Refusal, examine
-from app.archive.members import Member, unpack
+from app.archive.members import Member, Packed, unpack
+from app.formats.stored_document import StoredDocumentData
+from app.formats.ubl.model import Party
 from app.signing.fast_verify import SignatureChecker
 from app.storage.base import FileStore
 from app.storage.local import LocalFileStore
@@ -173,13 +175,13 @@ class _Process:
         _send(self.process.stdin, setup)
 
     def __call__(self, members: list[Member]) -> list[Candidate | Refusal]:
-        _send(self.process.stdin, members)
+        _send(self.process.stdin, [_member_to_tuple(member) for member in members])
         answer = _receive(self.process.stdout)
         if isinstance(answer, BaseException):
             raise answer
         if answer is None:
             raise RuntimeError(f"Belge kontrol süreci beklenmedik biçimde sona erdi (çıkış {self.process.poll()}).")
-        return answer
+        return [_verdict_from_tuple(item) for item in answer]
 
     def close(self) -> None:
         try:
@@ -190,6 +192,40 @@ class _Process:
             self.process.wait()
         finally:
             self.process.stdout.close()  # type: ignore[union-attr]
+
+
+# Over the pipe, members and verdicts travel as plain tuples: pickling (slotted) dataclasses runs Python code for
+# every field of every object, on both sides (decision note 0095).
+def _member_to_tuple(member: Member) -> tuple:
+    packed = member.packed
+    return (member.position, member.filename, member.data, member.problem,
+            None if packed is None else (packed.method, packed.flags, packed.crc, packed.size, packed.raw))
+
+
+def _member_from_tuple(item: tuple) -> Member:
+    position, filename, data, problem, packed = item
+    return Member(position, filename, data, problem, None if packed is None else Packed(*packed))
+
+
+def _verdict_to_tuple(item: Candidate | Refusal) -> tuple:
+    if isinstance(item, Refusal):
+        return (item.position, item.filename, item.reason)
+    document, sender, receiver = item.document, item.document.sender, item.document.receiver
+    return (item.position, item.filename, item.data, item.sha256, item.size, document.product, document.document_type,
+            document.ettn, document.number, document.issue_date, sender.identifier, sender.scheme, sender.name,
+            receiver.identifier, receiver.scheme, receiver.name, document.has_signature, item.signer_identifier,
+            item.signer_name, item.certificate_serial, item.signing_time)
+
+
+def _verdict_from_tuple(item: tuple) -> Candidate | Refusal:
+    if len(item) == 3:
+        return Refusal(*item)
+    (position, filename, data, sha256, size, product, document_type, ettn, number, issue_date, sender_id,
+     sender_scheme, sender_name, receiver_id, receiver_scheme, receiver_name, has_signature, *signer) = item
+    document = StoredDocumentData(product, document_type, ettn, number, issue_date,
+                                  Party(sender_id, sender_scheme, sender_name),
+                                  Party(receiver_id, receiver_scheme, receiver_name), has_signature)
+    return Candidate(position, filename, data, sha256, size, document, *signer)
 
 
 def _send(pipe: Any, value: Any) -> None:
@@ -221,7 +257,7 @@ def serve() -> None:
     checker = BatchChecker(setup)
     while (members := _receive(requests)) is not None:
         try:
-            answer: Any = checker(members)
+            answer: Any = [_verdict_to_tuple(item) for item in checker([_member_from_tuple(m) for m in members])]
         except Exception as error:  # noqa: BLE001 - the job raises it (a store error, …)
             answer = error
             try:

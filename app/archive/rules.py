@@ -18,7 +18,10 @@ PRODUCTS = ("efatura", "earsiv", "eirsaliye", "esmm", "emm")
 
 def clean_name(name: str, limit: int = 250) -> str:
     """A file name fit for a page and any database: no control characters, no unpaired surrogates, bounded."""
-    printable = "".join(ch for ch in name if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
+    if name.isascii() and name.isprintable():  # nearly every name: nothing to take out
+        printable = name
+    else:
+        printable = "".join(ch for ch in name if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
     return printable.replace("\\", "/")[-limit:]
 
 

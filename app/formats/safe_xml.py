@@ -12,6 +12,7 @@ Streaming readers (``lxml.etree.iterparse``) use ``SAFE_PARSER_OPTIONS`` and cal
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any, Final
 
 from lxml import etree
@@ -69,6 +70,19 @@ def make_parser() -> etree.XMLParser:
     return parser
 
 
+_PARSERS = threading.local()
+
+
+def _thread_parser() -> etree.XMLParser:
+    """This thread's safe parser, made once: lxml parsers may be reused for one document after another but not
+    shared between threads (lxml's own default parser is per thread, too). Reuse saves making one per document,
+    which an import of 100,000 documents would otherwise do (decision note 0095)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = make_parser()
+    return parser
+
+
 def ensure_no_doctype(tree: etree._ElementTree) -> None:
     """Raise UnsafeXmlError when the parsed document carried a DOCTYPE (internal or external)."""
     docinfo = tree.docinfo
@@ -90,7 +104,7 @@ def parse_untrusted(data: bytes, *, max_bytes: int) -> etree._Element:
         # Refused before libxml2 sees the declarations; ensure_no_doctype below covers other encodings.
         raise UnsafeXmlError(_DOCTYPE_MESSAGE)
     try:
-        root = etree.fromstring(data, make_parser())
+        root = etree.fromstring(data, _thread_parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from None
     ensure_no_doctype(root.getroottree())

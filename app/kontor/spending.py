@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.bulk_insert import insert_rows
 from app.db import utcnow
 from app.models.kontor import KontorMovement, KontorPackage, KontorUnit, MovementKind
 
@@ -81,4 +82,4 @@ class Purse:
             for document_id, pieces in charges for piece in pieces
         ]
         if rows:
-            self.session.execute(insert(KontorMovement.__table__), rows)  # Core executemany: cheaper per row
+            insert_rows(self.session, KontorMovement.__table__, rows)  # an import's thousands: see app.bulk_insert

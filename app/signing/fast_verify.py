@@ -82,7 +82,10 @@ _CERT = f"{{{XADES_NS}}}Cert"
 _CERT_DIGEST = f"{{{XADES_NS}}}CertDigest"
 _ISSUER_SERIAL = f"{{{XADES_NS}}}IssuerSerial"
 _SERIAL_NUMBER = f"{{{DS_NS}}}X509SerialNumber"
-_IDS = etree.XPath("//@*[local-name()='Id' or local-name()='ID' or local-name()='id']", smart_strings=False)
+# The id attributes (any namespace) whose value is $a or $b: the referenced ids are known before the walk, so the
+# tree is walked once in C and only those values come back to Python (decision note 0095).
+_IDS = etree.XPath("//@*[(.=$a or .=$b) and (local-name()='Id' or local-name()='ID' or local-name()='id')]",
+                   smart_strings=False)
 _CACHE_LIMIT = 1000
 
 
@@ -124,11 +127,13 @@ class SignatureChecker:
         self._chains: dict[tuple[bytes, ...], tuple[datetime, datetime]] = {}
         self.fast = self.general = 0  # how many documents took which path (for the benchmark and tests)
 
-    def verify(self, root: etree._Element, data: bytes, expected_owner_id: str | None) -> VerificationResult:
-        """The verdict on ``data`` (``root``: its safely parsed tree, left as it was)."""
+    def verify(self, root: etree._Element, data: bytes, expected_owner_id: str | None,
+               signatures: list[etree._Element] | None = None) -> VerificationResult:
+        """The verdict on ``data`` (``root``: its safely parsed tree, left as it was; ``signatures``: its
+        ds:Signature elements in document order, when the caller has found them already)."""
         now = self.now or datetime.now(timezone.utc)
         try:
-            result = self._fast(root, expected_owner_id, now)
+            result = self._fast(root, expected_owner_id, now, signatures)
         except _Defer:
             result = None
         except Exception:  # noqa: BLE001 - anything unexpected is the general verifier's to judge
@@ -141,8 +146,10 @@ class SignatureChecker:
 
     # --- the fast path -------------------------------------------------------------------------------------------
 
-    def _fast(self, root: etree._Element, expected_owner_id: str | None, now: datetime) -> VerificationResult:
-        signatures = list(root.iter(_SIGNATURE))
+    def _fast(self, root: etree._Element, expected_owner_id: str | None, now: datetime,
+              signatures: list[etree._Element] | None) -> VerificationResult:
+        if signatures is None:
+            signatures = list(root.iter(_SIGNATURE))
         if len(signatures) != 1:
             raise _Defer
         signature = signatures[0]
@@ -276,7 +283,7 @@ def _shape(root: etree._Element, signature: etree._Element) -> _Shape:
             raise _Defer
 
     whole, parts, seen = None, [], set()
-    ids = _ids(root)
+    ids = _ids(root, signed_properties.get("Id"), key_info.get("Id"))
     for reference in references:
         uri = reference.get("URI")
         if uri == "":
@@ -306,8 +313,12 @@ def _shape(root: etree._Element, signature: etree._Element) -> _Shape:
                   signed_properties)
 
 
-def _ids(root: etree._Element) -> list[str]:
-    return [str(value) for value in _IDS(root)]
+def _ids(root: etree._Element, *wanted: str | None) -> list[str]:
+    """Every id attribute value in the document equal to one of ``wanted`` (the only ones a reference may name)."""
+    values = [value for value in wanted if value is not None]
+    if not values:
+        return []
+    return [str(value) for value in _IDS(root, a=values[0], b=values[-1])]
 
 
 def _signed_properties_shape(signed_properties: etree._Element) -> None:
