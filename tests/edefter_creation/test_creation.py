@@ -161,3 +161,27 @@ def test_where_gibs_schematron_is_configured_every_part_passes_it_before_signing
     assert create(client, month.period.id).status_code == 303
     page = text_of(client.get(f"/defter/{month.period.id}"))
     assert "GİB şematron dosyası bulunamadı" in page
+
+
+def test_the_period_block_refreshes_itself_while_its_job_runs(
+        client, company, gib, journal, small_parts, db_session):  # type: ignore[no-untyped-def]
+    """After "Oluştur" (and after the PIN) a job runs: the period block asks for itself every 2 s, so the card form
+    or the signed files appear when the job ends, and stops asking then; the job widget inside does not poll too."""
+    from sqlalchemy import update
+
+    from app.models import Job
+    from app.models.job import JobStatus
+
+    month = journal(company.taxpayer.id, 2024, 1, 6)
+    assert create(client, month.period.id).status_code == 303
+    creation = db_session.scalar(select(DefterCreation).where(DefterCreation.period_id == month.period.id))
+    db_session.execute(update(Job).where(Job.id == creation.job_id).values(status=JobStatus.CALISIYOR))
+    db_session.commit()
+    running = client.get(f"/defter/{month.period.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in running and running.count('hx-trigger="every') == 1
+    assert re.search(r'<div id="donem" hx-get="[^"]+"\s+hx-trigger="every 2s"', running)
+
+    db_session.execute(update(Job).where(Job.id == creation.job_id).values(status=JobStatus.TAMAMLANDI))
+    db_session.commit()
+    done = client.get(f"/defter/{month.period.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'hx-trigger="every' not in done and 'id="imza-formu"' in done
