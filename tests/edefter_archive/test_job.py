@@ -110,3 +110,47 @@ def test_a_resumed_run_does_not_unpack_again_what_it_decided_and_a_finished_uplo
     assert db_session.get(EdefterArchiveUpload, kept.id).status.value == "tamamlandi" == done.status.value
     assert db_session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "edefter_arsivi_tamamlandi")) == 1
+
+
+def test_an_upload_left_behind_is_offered_and_checked_on_from_where_it_stopped(
+        client, company, signed_period, db_session, app, monkeypatch):  # type: ignore[no-untyped-def]
+    """Its job never queued (the process died between keeping the upload and queuing): after a while the page offers
+    "Kontrolü Sürdür", which checks it by a job, charging each file once; a second press starts nothing new."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.db import utcnow
+
+    give_mb(app, company.taxpayer, 50)
+    parts = signed_period.of(DefterFileKind.YEVMIYE_BERAT) + signed_period.of(DefterFileKind.KEBIR_BERAT)
+    members = {f.file_name: f.data for f in parts}
+
+    def start_job(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Killed
+
+    monkeypatch.setattr(rules, "IMMEDIATE_MEMBERS", 0)
+    with monkeypatch.context() as patched:
+        patched.setattr(operations, "submit", start_job)
+        with pytest.raises(Killed):
+            upload(client, "beratlar.zip", zipped(members))
+    db_session.expire_all()
+    [kept] = db_session.scalars(select(EdefterArchiveUpload)).all()
+    assert kept.status.value == "sirada" and kept.job_id is None
+    address = f"/edefter-arsivi/yukleme/{kept.id}"
+    assert "Kontrolü Sürdür" not in page_text(client.get(address))  # just arrived: maybe still being queued
+    refused = client.post(f"{address}/surdur")
+    assert "yeniden başlatılamaz" in page_text(client.get(refused.headers["Location"]))
+
+    db_session.execute(update(EdefterArchiveUpload).where(EdefterArchiveUpload.id == kept.id)
+                       .values(created_at=utcnow() - operations.STUCK_AFTER - timedelta(seconds=1)))
+    db_session.commit()
+    assert "Kontrolü Sürdür" in page_text(client.get(address))
+    assert client.post(f"{address}/surdur").status_code == 303
+    db_session.expire_all()
+    done = db_session.get(EdefterArchiveUpload, kept.id)
+    assert done.status.value == "tamamlandi" and done.stored_count == len(members) and done.job_id is not None
+    assert used_mb(db_session, company.taxpayer) == len(members)
+    assert "Kontrolü Sürdür" not in page_text(client.get(address))
+    client.post(f"{address}/surdur")
+    assert len(db_session.scalars(select(Job).where(Job.kind == rules.JOB_KIND)).all()) == 1

@@ -72,9 +72,24 @@ def upload_result(upload_id: int) -> Response:
     found = queries.upload_of(taxpayer_id, upload_id) or abort(404)
     only = next((v for v in ArchiveVerdict if v.value == request.args.get("sonuc")), None)
     job = status.job_of(taxpayer_id, found.job_id) if found.job_id else None
+    stuck = operations.is_stuck(found, job.job if job else None)
     return render("defter_arsivi/upload.html", "defter_arsivi/_verdicts.html", upload=found, job=job, only=only,
+                  stuck=stuck,
                   verdicts=queries.verdicts(found.id, request.args.get("sayfa", 1, type=int), only),
                   balances=[kontor.balance_of(taxpayer_id, KontorUnit.MB)], verdict_kinds=list(ArchiveVerdict))
+
+
+@bp.post("/yukleme/<int:upload_id>/surdur")
+@needs(Need.PREPARE)
+def resume(upload_id: int) -> Response:
+    """"Kontrolü Sürdür": a left-behind upload is checked on by a job, from where it stopped."""
+    try:
+        operations.resume_upload(acting_taxpayer(), upload_id)
+    except Refused as refused:
+        if queries.upload_of(acting_taxpayer().id, upload_id) is None:
+            abort(404)
+        flash(refused.message, "warning")
+    return see_other(url_for("defter_arsivi.upload_result", upload_id=upload_id))
 
 
 @bp.get("/dosya/<int:entry_id>")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
@@ -30,7 +31,7 @@ from app.jobs.submit import submit
 from app.kontor.queries import balance_of, balances
 from app.kontor.rules import KontorRefused, megabytes
 from app.kontor.spending import Purse
-from app.models import Taxpayer
+from app.models import Job, Taxpayer
 from app.models.edefter_archive import (
     ArchiveOrigin,
     ArchiveUploadStatus,
@@ -95,6 +96,40 @@ def start_upload(taxpayer: Taxpayer, filename: str, stream: BinaryIO, period: st
         return upload
     job = submit(rules.JOB_KIND, taxpayer.id, f"e-Defter Arşivi: {filename}", {"yukleme": upload.id},
                  idempotency_key=f"edefter-arsivi-{upload.id}")
+    with unit_of_work() as work:
+        work.session.execute(update(EdefterArchiveUpload).where(EdefterArchiveUpload.id == upload.id)
+                             .values(job_id=job.id))
+    upload.job_id = job.id
+    return upload
+
+
+# An upload still "Sırada"/"Sürüyor" this long after it arrived, with no job waiting or running for it, was left
+# behind (the request or worker checking it was killed, or its job was never queued): the page offers to go on.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def is_stuck(upload: EdefterArchiveUpload, job: Job | None, now: datetime | None = None) -> bool:
+    unfinished = upload.status in (ArchiveUploadStatus.SIRADA, ArchiveUploadStatus.SURUYOR)
+    return unfinished and (job is None or not job.active) and (now or utcnow()) - upload.created_at >= STUCK_AFTER
+
+
+def resume_upload(taxpayer: Taxpayer, upload_id: int) -> EdefterArchiveUpload:
+    """"Kontrolü Sürdür": check a left-behind upload again by a job, from after the last member it committed."""
+    with unit_of_work() as work:
+        upload = work.session.scalars(select(EdefterArchiveUpload).where(
+            EdefterArchiveUpload.id == upload_id, EdefterArchiveUpload.taxpayer_id == taxpayer.id)
+            .with_for_update().execution_options(populate_existing=True)).one_or_none()
+        if upload is None:
+            raise rules.ArchiveRefused("Yükleme bulunamadı.")
+        job = work.session.get(Job, upload.job_id) if upload.job_id else None
+        if not is_stuck(upload, job):
+            raise rules.ArchiveRefused("Bu yüklemenin denetimi sürüyor ya da tamamlandı; yeniden başlatılamaz.")
+        work.record("edefter_arsivi_surduruldu", taxpayer_id=taxpayer.id, object_type="edefter_arsivi_yuklemesi",
+                    object_id=upload.id, islenen=upload.processed)
+        previous = upload.job_id or 0
+    # Named after the job that left it: pressing twice gives the same job, a later rescue a new one.
+    job = submit(rules.JOB_KIND, taxpayer.id, f"e-Defter Arşivi: {upload.filename} (sürdürülüyor)",
+                 {"yukleme": upload.id}, idempotency_key=f"edefter-arsivi-{upload.id}-surdur-{previous}")
     with unit_of_work() as work:
         work.session.execute(update(EdefterArchiveUpload).where(EdefterArchiveUpload.id == upload.id)
                              .values(job_id=job.id))
