@@ -334,13 +334,17 @@ def _print_summary(pki: DemoPKI) -> None:
     print(f"Güvenilen kök sertifika (trust anchor): {pki.ca_cert_path}")
     print(f"Kart sürücüsü (SoftHSM): {pki.module_path}")
     print()
-    # The demo cards' PINs are public training data (README's table, the handouts): shown to whoever provisions
-    # them, on the terminal only. This module never sees a real card's PIN.
-    print(f"{'Kart etiketi':<20} {'VKN/TCKN':<12} {'Tür':<14} {'PIN':<7} Mükellef")
+    # The demo cards' PINs are public training data (README's table), shown to whoever provisions them at a
+    # terminal; output that goes to a file or a log (a service, a redirect) gets no PIN column at all.
+    show_pins = sys.stdout.isatty()
+    print(f"{'Kart etiketi':<20} {'VKN/TCKN':<12} {'Tür':<14} {'PIN' if show_pins else '':<7} Mükellef")
     for token in pki.tokens:
         kind = certinfo.KIND_LABELS[token.kind] + (" EC" if token.key_type == "ec" else "")
         note = " (sertifika süresi dolmuş)" if token.expired else ""
-        print(f"{token.label:<20} {token.owner_id:<12} {kind:<14} {token.pin:<7} {token.owner_name}{note}")
+        shown = token.pin if show_pins else ""
+        print(f"{token.label:<20} {token.owner_id:<12} {kind:<14} {shown:<7} {token.owner_name}{note}")
+    if not show_pins:
+        print("Demo kartlarının PIN'leri README'deki tabloda.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -219,3 +219,13 @@ def test_library_is_loaded_once_per_process(demo_pki):
     with pkcs11_lock():
         assert get_library(demo_pki.module_path) is get_library(demo_pki.module_path)
     assert isinstance(get_library(demo_pki.module_path), pkcs11._pkcs11.lib)
+
+
+def test_the_provisioning_summary_writes_no_pin_where_it_is_not_a_terminal(demo_pki, capsys):  # type: ignore[no-untyped-def]
+    """Demo PINs are shown to a person at a terminal; piped to a file or a service's log, the summary has none."""
+    from app.signing.demo_pki import _print_summary
+
+    _print_summary(demo_pki)
+    out = capsys.readouterr().out
+    assert demo_pki.tokens[0].label in out and "README" in out
+    assert all(f" {token.pin} " not in out for token in demo_pki.tokens)
