@@ -49,6 +49,19 @@ def only_request(db_session) -> CancellationRequest:
     return db_session.scalars(select(CancellationRequest)).one()
 
 
+def overdue_objection(client, login_as, party, invoice_factory, db_session):
+    """The buyer's objection to an invoice whose month ended long ago (its dates moved back, as a clock moved forward
+    would): past the 15th of the next month. Returns (seller, buyer, invoice, request), the buyer logged in."""
+    seller, buyer = party("anadolu"), party("ege")
+    invoice = invoice_factory(seller, buyer)
+    login_as(buyer.taxpayer)
+    object_to(client, buyer, invoice, "ALICI")
+    stored = only_request(db_session)
+    stored.invoice.issue_date = stored.invoice.delivered_on = local_today() - timedelta(days=75)
+    db_session.commit()
+    return seller, buyer, invoice, stored
+
+
 def test_buyer_objects_and_the_seller_accepts(client, login_as, party, invoice_factory, db_session):
     seller, buyer = party("anadolu"), party("ege")
     invoice = invoice_factory(seller, buyer)
@@ -234,14 +247,7 @@ def test_a_future_document_date_is_refused(client, login_as, party, invoice_fact
 
 
 def test_acceptance_after_the_15th_of_next_month_is_refused(client, login_as, party, invoice_factory, db_session):
-    seller, buyer = party("anadolu"), party("ege")
-    invoice = invoice_factory(seller, buyer)
-    login_as(buyer.taxpayer)
-    object_to(client, buyer, invoice, "ALICI")
-    # The invoice's month ended long ago: move its dates back, as a clock moved forward would.
-    stored = only_request(db_session)
-    stored.invoice.issue_date = stored.invoice.delivered_on = local_today() - timedelta(days=75)
-    db_session.commit()
+    seller, buyer, invoice, stored = overdue_objection(client, login_as, party, invoice_factory, db_session)
     mine = text(client.get("/FaturaIptal/itiraz/talepler"))
     assert "Süresinde Onaylanmadı" in mine[mine.index("İtiraz Ettiğiniz Faturalar"):]
     login_as(seller.taxpayer)
@@ -302,13 +308,7 @@ def test_a_stranger_sees_no_objection(client, login_as, party, invoice_factory, 
 def test_an_overdue_objection_cannot_be_withdrawn(client, login_as, party, invoice_factory, db_session):
     """Past the 15th of the next month the objection counts as not accepted, for good: the list, the delete question
     and the message all call it "Süresinde Onaylanmadı", and it stays."""
-    seller, buyer = party("anadolu"), party("ege")
-    invoice = invoice_factory(seller, buyer)
-    login_as(buyer.taxpayer)
-    object_to(client, buyer, invoice, "ALICI")
-    stored = only_request(db_session)
-    stored.invoice.issue_date = stored.invoice.delivered_on = local_today() - timedelta(days=75)
-    db_session.commit()
+    seller, buyer, invoice, stored = overdue_objection(client, login_as, party, invoice_factory, db_session)
     asked = client.post("/FaturaIptal/itiraz/talepler/sil", data={"secim": [str(stored.id)]})
     assert invoice.number not in text(asked)  # not offered for deletion
     done = client.post("/FaturaIptal/itiraz/talepler/sil", data={"secim": [str(stored.id)], "onay": "evet"})
