@@ -78,6 +78,7 @@ def write_multipart_body(path: Path, owner_id: str, pki) -> int:  # type: ignore
     return count
 
 
+@pytest.mark.slow
 def test_a_160_mb_signed_yevmiye_is_read_and_verified_in_bounded_memory(demo_pki, tmp_path):
     anadolu = demo_pki.token("anadolu")
     body = tmp_path / "upload.multipart"

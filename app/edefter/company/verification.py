@@ -151,27 +151,29 @@ def verify_yevmiye_upload(taxpayer: Taxpayer, branch_value: str, stream: BinaryI
 
     Raises EdefterRefused or YevmiyeReadError (both refusals with a Turkish message); nothing is recorded then.
     """
-    release_reads()  # hundreds of MB are received and read: hold no database lock meanwhile
-    if queries.settings_of(taxpayer) is None:
-        raise EdefterRefused("Yevmiye doğrulamasından önce Firma Ayarları'nı kaydediniz.")
-    scope = scope_for(taxpayer, _chosen_branch_id(branch_value))
-    release_reads()
+    branch_id = _chosen_branch_id(branch_value)
+    _scope_of(taxpayer, branch_id)  # refused before hundreds of MB are received
     with stored_upload(stream, file_name, max_bytes) as upload:
-        summary, check = read_and_check(upload, taxpayer, scope, trust_anchors, max_bytes)
-        return record_verification(taxpayer, scope, upload, summary, check), check
+        return verify_kept_yevmiye(taxpayer, branch_id, upload, trust_anchors, max_bytes)
 
 
 def verify_kept_yevmiye(taxpayer: Taxpayer, branch_id: int | None, upload: StoredUpload, trust_anchors: list,
                         max_bytes: int) -> tuple[YevmiyeVerification, SignatureCheck]:
-    """The same read, checks and record as "Yükle", for a yevmiye already kept in the file store (e-Defter
-    Arşivi's "Numaralandırmayı buradan başlat"): ``upload.path`` is the stored file, read where it lies."""
+    """Read, check and record a yevmiye already on disk: the upload's temporary copy, or a file the e-Defter Arşivi
+    keeps ("Numaralandırmayı buradan başlat"; ``upload.path`` is read where it lies)."""
+    scope = _scope_of(taxpayer, branch_id)
+    summary, check = read_and_check(upload, taxpayer, scope, trust_anchors, max_bytes)
+    return record_verification(taxpayer, scope, upload, summary, check), check
+
+
+def _scope_of(taxpayer: Taxpayer, branch_id: int | None) -> Scope:
+    """The settings must exist; whose numbering the file continues. Reads only (no lock kept: files are large)."""
     release_reads()
     if queries.settings_of(taxpayer) is None:
         raise EdefterRefused("Yevmiye doğrulamasından önce Firma Ayarları'nı kaydediniz.")
     scope = scope_for(taxpayer, branch_id)
     release_reads()
-    summary, check = read_and_check(upload, taxpayer, scope, trust_anchors, max_bytes)
-    return record_verification(taxpayer, scope, upload, summary, check), check
+    return scope
 
 
 def _chosen_branch_id(value: str) -> int | None:
