@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.kontor.rules import NEW_PACKAGE, megabytes
 from app.models import DefterFileKind, EdefterBranch
 from app.models.edefter_archive import ArchiveKind, ArchiveOrigin, EdefterArchiveUpload
@@ -111,6 +113,7 @@ def test_a_tampered_byte_an_xsd_breach_and_hostile_xml_are_refused(
     assert invalid != berat
     page = result_page(client, upload(client, "xsd.xml", invalid))
     assert "GİB'in e-Defter şemasına (edefter.xsd) uymuyor" in page
+    assert "<bilinmeyen> öğesi" in page and "not expected" not in page  # said in Turkish, not libxml2's English
 
     laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
               b'<edefter:defter xmlns:edefter="http://www.edefter.gov.tr">&lol2;</edefter:defter>')
@@ -218,3 +221,18 @@ def test_the_page_shows_the_mb_balance_the_archive_spends(app, client, company):
     assert "Kullanılabilir saklama alanı: 0 MB" in page and "1000 Adet" not in page
     give_mb(app, company.taxpayer, 37)
     assert "Kullanılabilir saklama alanı: 37 MB" in page_text(client.get("/edefter-arsivi/"))
+
+
+@pytest.mark.parametrize("period", [b"2024-1x", b"2024-13", b"0000-01"])
+def test_a_gib_approved_berat_with_a_broken_period_is_refused_not_a_server_error(
+        client, company, signed_period, db_session, app, period):  # type: ignore[no-untyped-def]
+    """The wrapper's Dönem is read before any signature is checked: a hostile one is a Turkish refusal."""
+    give_mb(app, company.taxpayer, 20)
+    name, sealed = next(iter(signed_period.approved.items()))
+    broken = re.sub(rb"<(\w+:)?Donem>[^<]*<", lambda m: m.group(0).split(b">")[0] + b">" + period + b"<", sealed, 1)
+    assert broken != sealed
+    response = upload(client, name, broken)
+    assert response.status_code == 303
+    page = result_page(client, response)
+    assert "GİB onaylı beratın dönemi" in page or "onay bilgilerinden biri" in page
+    assert entries(db_session, company.taxpayer) == []

@@ -103,6 +103,8 @@ def test_the_periodic_retry_still_sends_after_tekrar_gonder_followed_a_hata(
         assert sending.retry_due_submissions() == 1  # try 2: GİB away, the last automatic one
     first = submissions(db_session, period.id)[0]
     assert first.state is SubmissionState.FAILED and first.attempts == 2
+    assert "2 otomatik deneme tükendi" in first.gib_message and "otomatik olarak tekrar" not in first.gib_message
+    assert "127.0.0.1:9" in first.gib_message
     assert client.post(f"/defter/{period.id}/gonder").status_code == 303  # "Tekrar Gönder": try 1 again
     first = submissions(db_session, period.id)[0]
     assert first.state is SubmissionState.WAITING and first.attempts == 1

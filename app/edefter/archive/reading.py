@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -45,7 +46,9 @@ _KEEP_CHILDREN = frozenset((ns.cor("documentInfo"), ns.cor("entityInformation"),
 MAX_HEADER_ELEMENTS = 10_000  # a real header has a few dozen; more is a file built to fill memory
 _PARSER_OPTIONS = {**SAFE_PARSER_OPTIONS, "remove_comments": True, "remove_pis": True}
 _XSD_REASON = "Dosya GİB'in e-Defter şemasına (edefter.xsd) uymuyor"
-XSD_SKIPPED = "GİB XSD denetimi yapılmadı (PORTAL_EDEFTER_XSD_DIR ayarlı değil)"
+_DONEM = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+FIRST_YEAR = 2000  # e-Defter began in 2011; an earlier "period" is a broken or hostile file
+XSD_SKIPPED = "GİB XSD denetimi yapılmadı (portalda GİB'in e-Defter şema dosyaları tanımlı değil)"
 
 
 @dataclass(frozen=True)
@@ -209,12 +212,19 @@ def _note(facts: _Facts, element: etree._Element) -> None:
                 facts.branch_code = (group.findtext(ns.bus("organizationIdentifier")) or "").strip()
 
 
+def _schema_reason(entry: Any) -> str:
+    """GİB's XSD refused the file: where, in Turkish (libxml2's own text is English)."""
+    element = re.search(r"Element '(?:\{[^}]*\})?([^']+)'", entry.message or "")
+    where = f"{entry.line}. satırdaki <{element.group(1)[:60]}> öğesi" if element else f"{entry.line}. satır"
+    return f"{_XSD_REASON}: {where} şemada bu yerde beklenmiyor ya da değeri geçersiz."
+
+
 def _syntax_reason(error: etree.XMLSyntaxError) -> str:
     entries = [e for e in error.error_log if e.level >= etree.ErrorLevels.ERROR]
     first = entries[0] if entries else None
     message = first.message if first is not None else str(error.msg or "")
     if first is not None and first.domain_name == "SCHEMASV":
-        return f"{_XSD_REASON}: {message.strip()[:300]}"
+        return _schema_reason(first)
     if "entity" in message.lower():
         return "Dosya tanımsız bir varlık (entity) başvurusu içeriyor; güvenlik nedeniyle okunmadı."
     line = first.line if first is not None else error.lineno
@@ -239,8 +249,8 @@ def _period_of(facts: _Facts, kind: ArchiveKind) -> tuple[int, int, int]:
         raise FileRefused(f"Defter numarası (gl-cor:uniqueID) '{facts.unique_id[:40]}' {_PREFIX[kind]}YYYYAA000001 "
                           "biçiminde olmalıdır.")
     year, month, part = int(match.group(2)), int(match.group(3)), int(match.group(4))
-    if not 1 <= month <= 12:
-        raise FileRefused(f"Defter numarasındaki ay ({month:02d}) geçersiz.")
+    if not 1 <= month <= 12 or year < FIRST_YEAR:
+        raise FileRefused(f"Defter numarasındaki dönem ({month:02d}/{year:04d}) geçersiz.")
     if not facts.start.startswith(f"{year:04d}-{month:02d}"):
         raise FileRefused(f"Defter numarasındaki dönem ({month:02d}/{year}) ile dönem başlangıcı "
                           f"({facts.start[:10] or 'yok'}) uyuşmuyor.")
@@ -302,11 +312,17 @@ def _examine_approved(path: Path, size: int, context: Context) -> Examined:
         approval = read_approved_berat(root)
     except XmlInputError as error:
         raise FileRefused(error.message) from None
-    except (DocumentError, ValueError) as error:
+    except DocumentError as error:
         raise FileRefused(f"GİB onaylı berat okunamadı: {error}") from None
+    except ValueError:  # a date, a number or a name the wrapper must carry is not one
+        raise FileRefused("GİB onaylı berat okunamadı: onay bilgilerinden biri (tarih, dönem, parça) geçersiz.") from None
     info = approval.info
     _check_owner(info.identifier, context.owner_id)
-    year, month = int(info.period[:4]), int(info.period[5:7])
+    period = _DONEM.fullmatch(info.period or "")
+    if period is None or int(period.group(1)) < FIRST_YEAR:
+        raise FileRefused(f"GİB onaylı beratın dönemi ('{(info.period or '')[:20]}') YYYY-AA biçiminde bir dönem "
+                          "değil.")
+    year, month = int(period.group(1)), int(period.group(2))
     _check_period(year, month, context)
     seal = _signer(verify_signed_file(path, context.anchors, expected_owner_id=GIB_VKN),
                    "GİB onaylı beratta GİB'in mühürü yok.")
@@ -317,8 +333,7 @@ def _examine_approved(path: Path, size: int, context: Context) -> Examined:
     if schema is not None:
         berat = etree.fromstring(approval.berat, make_parser())
         if not schema.validate(berat):
-            raise FileRefused("GİB onaylı beratın içindeki berat GİB'in e-Defter şemasına (edefter.xsd) uymuyor: "
-                              f"{schema.error_log.last_error.message.strip()[:300]}")
+            raise FileRefused(f"GİB onaylı beratın içindeki berat: {_schema_reason(schema.error_log.last_error)}")
     kind = ArchiveKind.GIB_YEVMIYE_BERAT if info.kind == "YB" else ArchiveKind.GIB_KEBIR_BERAT
     xsd = "içindeki berat GİB XSD'sine uygun" if schema is not None else XSD_SKIPPED
     return Examined(kind, year, month, "", info.part, approval.approval_id[:40], size, *seal,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.archive.rules import clean_name  # noqa: F401  (one file-name hygiene for both archives)
 from app.formats.safe_xml import format_size
 from app.refusals import Refused
 from app.storage import file_store
@@ -25,12 +26,6 @@ class ArchiveRefused(Refused):
 
 class FileRefused(Refused):
     """One file of an upload is not archived; ``message`` is its verdict's reason."""
-
-
-def clean_name(name: str, limit: int = 250) -> str:
-    """A file name fit for a page and any database: no control characters, no unpaired surrogates, bounded."""
-    printable = "".join(ch for ch in name if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
-    return printable.replace("\\", "/")[-limit:]
 
 
 def max_file_bytes() -> int:

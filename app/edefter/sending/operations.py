@@ -47,7 +47,7 @@ _KIND_CODES = {DefterFileKind.YEVMIYE_BERAT: "YB", DefterFileKind.KEBIR_BERAT: "
 
 
 def _label(period: JournalPeriod) -> str:
-    return f"{period.month:02d}/{period.year}"
+    return period.label  # "2024/01", as the Defter Oluştur pages name it
 
 
 def _active_job(rows: list[DefterSubmission]) -> Job | None:
@@ -360,6 +360,9 @@ def _unreachable(row_id: int, message: str) -> None:
         row.gib_message = message[:2000]
         row.updated_at = utcnow()
         if row.attempts >= limit:
+            # The client's text promises a later try; after the last one, say what the user must do instead.
+            row.gib_message = (f"{message.split(';')[0].rstrip('.')[:1800]}. {row.attempts} otomatik deneme "
+                               "tükendi; bağlantı düzeldiğinde 'Tekrar Gönder' ile yeniden gönderiniz.")
             row.state, row.next_attempt_at = SubmissionState.FAILED, None
             period = work.session.get(JournalPeriod, row.period_id)
             assert period is not None

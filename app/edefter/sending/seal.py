@@ -14,10 +14,11 @@ from app.db import utcnow
 from app.edefter.sending.refusals import SealRefused
 from app.formats.gib import DocumentError, parse_xml
 from app.formats.gib.approved_berat import ApprovedBerat, read_approved_berat
+from app.formats.gib.user_account import GIB_VKN
 from app.signing.verify import VerificationResult, verify_signed_xml
 from app.storage import file_store
 
-GIB_VKN = "3900383669"  # Gelir İdaresi Başkanlığı: the only owner a sealed berat may carry
+# Gelir İdaresi Başkanlığı (GIB_VKN): the only owner a sealed berat may carry.
 
 
 @dataclass(frozen=True)
