@@ -11,7 +11,7 @@ from app.audit.labels import ACTION_LABELS, OBJECT_LABELS
 APP = Path(__file__).resolve().parents[2] / "app"
 # record("name", …) — also the two names of a conditional: record("a" if … else "b", …)
 _RECORDED = re.compile(r'record\(\s*"([a-z_]+)"(?:\s+if\s[^"]+else\s+"([a-z_]+)")?')
-# ``f"{request.kind.value}_talebi_silindi"``: a name made from a kind is checked for every kind below.
+# Names made from a request's kind (``f"{request.kind.value}_talebi_silindi"``) are checked for every kind below.
 _OBJECT = re.compile(r'object_type="([a-z_]+)"')
 
 
@@ -28,3 +28,15 @@ def test_every_recorded_act_has_a_name() -> None:
 def test_every_object_kind_has_a_name() -> None:
     named = {name for text in _sources() for name in _OBJECT.findall(text)}
     assert sorted(named - set(OBJECT_LABELS)) == []
+
+
+def test_names_made_from_a_kind_or_kept_in_constants_have_names_too() -> None:
+    from app.edefter.deadlines.warnings import CLOSED, RAISED, REOPENED
+    from app.iptal.operations import DECISIONS
+    from app.models import RequestKind
+
+    for kind in RequestKind:
+        assert f"{kind.value}_talebi" in OBJECT_LABELS
+        for ending in ("olusturuldu", "silindi", *(ending for _, _, ending in DECISIONS.values())):
+            assert f"{kind.value}_talebi_{ending}" in ACTION_LABELS
+    assert {RAISED, CLOSED, REOPENED} <= set(ACTION_LABELS)
